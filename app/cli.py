@@ -1,0 +1,146 @@
+"""The `charter` command: thin wrappers that call services."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import click
+
+from app.accounts.actor import SystemActor
+from app.errors import DomainError, Invalid
+
+T = TypeVar("T")
+CLI = SystemActor("cli")
+
+
+def run(coro: Awaitable[T]) -> T:
+    """Run one service call against the database, turning domain errors into clear messages."""
+
+    async def wrapped() -> T:
+        from app import db
+
+        await db.start()
+        try:
+            return await coro
+        finally:
+            await db.stop()
+
+    try:
+        return asyncio.run(wrapped())
+    except Invalid as exc:
+        for field, message in exc.problems.items():
+            click.echo(f"error: {field}: {message}", err=True)
+        sys.exit(1)
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Charter: customer-service accreditation and self-assessment."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from app.migrations import migrate as do_migrate
+
+    run(do_migrate())
+    click.echo("Migrations applied.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, load every framework under frameworks/, then serve the web app and the API."""
+    import uvicorn
+
+    from app.frameworks.service import load_directory
+    from app.migrations import migrate as do_migrate
+    from app.settings import Settings
+
+    settings = Settings.from_env()
+    run(do_migrate())
+    for line in run(load_directory(CLI, settings.frameworks_dir)):
+        click.echo(line)
+    click.echo(f"Charter is serving on http://{host}:{port}")
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@main.group()
+def organisations() -> None:
+    """Manage organisations."""
+
+
+@organisations.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", default="department", show_default=True)
+@click.option("--parent", default=None, help="slug of the parent organisation")
+def organisations_create(slug: str, name: str, kind: str, parent: str | None) -> None:
+    from app.organisations.service import create
+
+    org = run(create(CLI, slug, name, kind, parent))
+    click.echo(f"Created organisation {org['slug']} ({org['name']})")
+
+
+@main.group()
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True)
+@click.option("--organisation", default=None, help="organisation slug")
+@click.option("--password-stdin", is_flag=True, required=True, help="read the password from standard input")
+def users_create(email: str, name: str, role: str, organisation: str | None, password_stdin: bool) -> None:
+    from app.accounts.service import create_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = run(create_user(CLI, email, name, role, password, organisation))
+    click.echo(f"Created user {user['email']} ({user['role']})")
+
+
+@main.group()
+def tokens() -> None:
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="API token", show_default=True)
+def tokens_create(email: str, name: str) -> None:
+    """Print a new API token once; only its hash is stored."""
+    from app.accounts.service import create_token
+
+    token: dict[str, Any] = run(create_token(CLI, email, name))
+    click.echo(token["token"])
+
+
+@main.group()
+def audit() -> None:
+    """Inspect the audit record."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain and name the first broken record."""
+    from app.audit.service import verify_chain
+
+    checked, broken = run(verify_chain())
+    if broken is not None:
+        click.echo(f"Audit chain broken at record {broken} (after {checked} good records)", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {checked} records")
+
+
+if __name__ == "__main__":
+    main()

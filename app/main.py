@@ -1,0 +1,117 @@
+"""create_app(settings): the one place that wires Litestar together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+
+from app import db
+from app.accounts import api as accounts_api
+from app.accounts.auth import AuthenticationMiddleware
+from app.accounts.csrf import CharterCSRFMiddleware
+from app.accounts.session_store import DatabaseStore
+from app.accounts.sessions import RotatingSessionConfig
+from app.errors import DomainError
+from app.organisations import api as organisations_api
+from app.settings import Settings
+from app.templating import STATIC_DIR, template_config
+from app.web.health import healthz
+from app.web.security_headers import SecurityHeadersMiddleware
+
+API_PREFIX = "/api/"
+
+ROUTE_HANDLERS: list[Any] = [
+    healthz,
+    accounts_api.AuthController,
+    accounts_api.UsersController,
+    organisations_api.OrganisationsController,
+]
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path.startswith("/schema")
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str, **extra: Any) -> Response[Any]:
+    if _wants_json(request):
+        return Response({"status_code": status, "detail": message, **extra}, status_code=status)
+    return Template(
+        template_name=f"errors/{status if status in (400, 403, 404, 409) else 500}.html",
+        context={"message": message, "status": status, **extra},
+        status_code=status,
+    )
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return _error_page(request, exc.status_code, exc.message, **exc.extra)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
+        return Redirect(f"/sign-in?next={request.url.path}")
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException) and exc.extra:
+        extra["problems"] = exc.extra
+    return _error_page(request, exc.status_code, exc.detail, **extra)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        key="charter_session",
+        max_age=settings.session_idle_minutes * 60,
+        renew_on_access=True,
+        secure=settings.https,
+        httponly=True,
+        samesite="lax",
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="charter_csrf",
+        cookie_secure=settings.https,
+        cookie_samesite="strict",
+        header_name="x-csrf-token",
+    )
+    return Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            create_static_files_router(path="/assets", directories=[STATIC_DIR], include_in_schema=False),
+        ],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, https=settings.https),
+            session_config.middleware,
+            DefineMiddleware(AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours),
+            DefineMiddleware(CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts),
+        ],
+        stores={"sessions": DatabaseStore()},
+        template_config=template_config(),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        openapi_config=OpenAPIConfig(title="Charter API", version="1", path="/schema"),
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            NotFoundException: _http_error,
+            PermissionDeniedException: _http_error,
+        },
+        on_startup=[db.start],
+        on_shutdown=[db.stop],
+        state=State({"settings": settings}),
+        request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own
+    )
