@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from app.accounts.actor import SystemActor
-from app.errors import DomainError, Invalid
+from app.errors import DomainError
 
 T = TypeVar("T")
 CLI = SystemActor("cli")
@@ -30,12 +31,16 @@ def run(coro: Awaitable[T]) -> T:
 
     try:
         return asyncio.run(wrapped())
-    except Invalid as exc:
-        for field, message in exc.problems.items():
-            click.echo(f"error: {field}: {message}", err=True)
-        sys.exit(1)
     except DomainError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        problems = exc.extra.get("problems")
+        if isinstance(problems, dict):
+            for field, message in problems.items():
+                click.echo(f"error: {field}: {message}", err=True)
+        elif isinstance(problems, list):  # framework problems: already PATH:LINE:COLUMN: message
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"error: {exc.message}", err=True)
         sys.exit(1)
 
 
@@ -71,6 +76,51 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(line)
     click.echo(f"Charter is serving on http://{host}:{port}")
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@main.group()
+def frameworks() -> None:
+    """Validate, load and list assessment frameworks."""
+
+
+@frameworks.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def frameworks_validate(paths: tuple[Path, ...]) -> None:
+    """Check files against the framework format; print every problem as PATH:LINE:COLUMN: message."""
+    from app.frameworks.loader import load_file
+    from app.frameworks.problems import FrameworkInvalid
+
+    failed = False
+    for path in paths:
+        try:
+            loaded = load_file(path)
+        except FrameworkInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        fw = loaded.framework
+        click.echo(f"{path}: ok ({fw.slug} {fw.version}, {len(fw.elements())} elements)")
+    sys.exit(1 if failed else 0)
+
+
+@frameworks.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def frameworks_load(paths: tuple[Path, ...]) -> None:
+    """Validate, then store each version (idempotent). Nothing is stored if any file is invalid."""
+    from app.frameworks.service import load_paths
+
+    for line in run(load_paths(CLI, list(paths))):
+        click.echo(line)
+
+
+@frameworks.command("list")
+def frameworks_list() -> None:
+    """Slug, version, title and content hash of every loaded version."""
+    from app.frameworks.service import list_versions
+
+    for row in run(list_versions()):
+        click.echo(f"{row['slug']}\t{row['version']}\t{row['title']}\t{row['content_sha256']}")
 
 
 @main.group()

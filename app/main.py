@@ -27,6 +27,8 @@ from app.accounts.csrf import CharterCSRFMiddleware
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import RotatingSessionConfig
 from app.errors import DomainError
+from app.frameworks.api import FrameworksController
+from app.frameworks.pages import FrameworkPages
 from app.organisations import api as organisations_api
 from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
@@ -40,7 +42,13 @@ ROUTE_HANDLERS: list[Any] = [
     accounts_api.AuthController,
     accounts_api.UsersController,
     organisations_api.OrganisationsController,
+    FrameworksController,
+    FrameworkPages,
 ]
+
+
+# Statuses without their own page share the page of the nearest kind of problem.
+_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 404, 409: 409, 413: 400, 422: 400}
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -51,7 +59,7 @@ def _error_page(request: Request[Any, Any, Any], status: int, message: str, **ex
     if _wants_json(request):
         return Response({"status_code": status, "detail": message, **extra}, status_code=status)
     return Template(
-        template_name=f"errors/{status if status in (400, 403, 404, 409) else 500}.html",
+        template_name=f"errors/{_ERROR_TEMPLATES.get(status, 500)}.html",
         context={"message": message, "status": status, **extra},
         status_code=status,
     )

@@ -93,7 +93,7 @@ def unmet_rules(
     ):
         unmet.append("min_overall_percent")
     if rules.min_theme_percent is not None and any(
-        p is not None and p <= exact(rules.min_theme_percent) for p in result.themes.values()
+        p is not None and p < exact(rules.min_theme_percent) for p in result.themes.values()
     ):
         unmet.append("min_theme_percent")
     if rules.min_element_score is not None and any(s < rules.min_element_score for s in scored):

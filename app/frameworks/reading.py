@@ -193,7 +193,7 @@ def _yaml_error(path: str, error: yaml.YAMLError) -> FrameworkInvalid:
     message = f"not valid YAML: {problem}"
     context = getattr(error, "context", None)
     context_mark = getattr(error, "context_mark", None)
-    if context and context_mark is not None and mark is not context_mark:
+    if context and context_mark is not None and mark and context_mark.line != mark.line:
         message += f" ({context} at line {context_mark.line + 1})"
     if "another document" in problem:
         message = "a framework file holds one YAML document; remove the second '---' and after it"

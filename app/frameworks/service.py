@@ -121,6 +121,12 @@ async def latest_version(slug: str) -> dict[str, Any]:
     return row
 
 
+def content_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The stored file data (Piccolo returns JSON columns as text unless asked otherwise)."""
+    content = row["content"]
+    return msgspec.json.decode(content) if isinstance(content, str | bytes) else content
+
+
 # Stored versions never change, so a parsed model can be kept for the life of the process.
 _MODELS: dict[UUID, Framework] = {}
 
@@ -129,9 +135,7 @@ def model_of(row: dict[str, Any]) -> Framework:
     """The typed framework for a stored version row."""
     model = _MODELS.get(row["id"])
     if model is None:
-        content = row["content"]
-        data = msgspec.json.decode(content) if isinstance(content, str | bytes) else content
-        model = _MODELS[row["id"]] = msgspec.convert(data, Framework)
+        model = _MODELS[row["id"]] = msgspec.convert(content_of(row), Framework)
     return model
 
 

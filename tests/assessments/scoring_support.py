@@ -10,6 +10,7 @@ import msgspec
 import yaml
 
 from app.assessments.scoring import Answer
+from app.frameworks.loader import parse_framework
 from app.frameworks.model import Award, Element, Framework
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "frameworks"
@@ -20,7 +21,7 @@ COMPLAINTS = "complaints-feedback-standard.yaml"
 @cache
 def shipped(name: str) -> Framework:
     path = FRAMEWORKS_DIR / name
-    return msgspec.convert(yaml.safe_load(path.read_bytes()), Framework)
+    return parse_framework(path.read_bytes(), str(path))
 
 
 def from_yaml(text: str) -> Framework:

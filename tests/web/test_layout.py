@@ -16,6 +16,8 @@ from litestar.testing import AsyncTestClient
 
 from app.templating import template_config
 
+SUFFIX = " \N{EN DASH} Charter"  # GOV.UK's title pattern: page name, en dash, service
+
 PAGE = """{% extends "base.html" %}
 {% block pageTitle %}Your assessments{% endblock %}
 {% block beforeContent %}<a href="/back" class="govuk-back-link">Back</a>{% endblock %}
@@ -90,7 +92,7 @@ async def soup_of(client: AsyncTestClient[Litestar], path: str) -> BeautifulSoup
 async def test_title_is_page_name_then_charter(client: AsyncTestClient[Litestar]) -> None:
     soup = await soup_of(client, "/page")
     assert soup.title is not None
-    assert soup.title.get_text() == "Your assessments – Charter"
+    assert soup.title.get_text() == "Your assessments" + SUFFIX
 
 
 async def test_skip_link_leads_to_main_content(client: AsyncTestClient[Litestar]) -> None:
@@ -186,7 +188,7 @@ async def test_form_errors_feed_the_summary_and_the_field(
 ) -> None:
     soup = await soup_of(client, "/form")
     assert soup.title is not None
-    assert soup.title.get_text() == "Error: Add a user – Charter"
+    assert soup.title.get_text() == "Error: Add a user" + SUFFIX
     summary = soup.find(class_="govuk-error-summary")
     assert summary is not None
     assert summary.find("h2").get_text(strip=True) == "There is a problem"
@@ -217,7 +219,7 @@ async def test_error_pages_say_what_happened(
     response = await client.get(f"/errors/{status}")
     assert response.status_code == status
     soup = BeautifulSoup(response.text, "html.parser")
-    assert soup.title is not None and soup.title.get_text() == f"{heading} – Charter"
+    assert soup.title is not None and soup.title.get_text() == heading + SUFFIX
     assert soup.find("h1").get_text(strip=True) == heading
     shows_message = "The assessment is submitted" in soup.get_text()
     assert shows_message == (status in (400, 403, 409))
