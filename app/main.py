@@ -26,6 +26,7 @@ from app.accounts.auth import AuthenticationMiddleware
 from app.accounts.csrf import CharterCSRFMiddleware
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import RotatingSessionConfig
+from app.assessments.api import AssessmentsController
 from app.errors import DomainError
 from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
@@ -44,6 +45,7 @@ ROUTE_HANDLERS: list[Any] = [
     organisations_api.OrganisationsController,
     FrameworksController,
     FrameworkPages,
+    AssessmentsController,
 ]
 
 

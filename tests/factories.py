@@ -152,3 +152,19 @@ async def make_assessment(
                            action="factory", by=author["id"]).save()
     await assessment.save()
     return assessment.to_dict()
+
+
+# --- signing in on the web ------------------------------------------------------------------
+
+
+async def web_sign_in(client: Any, user: dict[str, Any]) -> None:
+    """Sign `client` in with a session cookie, as a browser would."""
+    response = await client.post("/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD})
+    assert response.status_code == 200, response.text
+
+
+async def csrf_token(client: Any, path: str = "/healthz") -> str:
+    """The double-submit CSRF token for form posts (`_csrf_token`) or the x-csrf-token header."""
+    if "charter_csrf" not in client.cookies:
+        await client.get(path)
+    return client.cookies["charter_csrf"]

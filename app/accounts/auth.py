@@ -19,10 +19,10 @@ SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
 
 
-async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
-    row = await User.select().where((User.id == user_id) & (User.active.eq(True))).first()
-    if row is None:
-        return None
+_ACTOR_COLUMNS = (User.id, User.email, User.name, User.role, User.organisation)
+
+
+def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
     return Actor(
         id=row["id"],
         email=row["email"],
@@ -33,18 +33,42 @@ async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
     )
 
 
+async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
+    row = await User.select(*_ACTOR_COLUMNS).where((User.id == user_id) & (User.active.eq(True))).first()
+    return None if row is None else _actor(row, via_token)
+
+
+# last_used_at is for people deciding which token to revoke: minute precision is plenty, and
+# it spares a write on every API call.
+_LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
 async def actor_from_token(token: str) -> Actor | None:
+    """The active user a live (unrevoked) token belongs to, or None."""
+    owner = ApiToken.user
     row = (
-        await ApiToken.select(ApiToken.id, ApiToken.user)
-        .where((ApiToken.token_hash == token_hash(token)) & ApiToken.revoked_at.is_null())
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            owner.id.as_alias("owner_id"),
+            owner.email.as_alias("email"),
+            owner.name.as_alias("name"),
+            owner.role.as_alias("role"),
+            owner.organisation.as_alias("organisation"),
+        )
+        .where(
+            (ApiToken.token_hash == token_hash(token))
+            & ApiToken.revoked_at.is_null()
+            & owner.active.eq(True)
+        )
         .first()
     )
     if row is None:
         return None
-    await ApiToken.update({ApiToken.last_used_at: dt.datetime.now(dt.UTC)}).where(
-        ApiToken.id == row["id"]
-    )
-    return await _actor_for(row["user"], via_token=True)
+    now = dt.datetime.now(dt.UTC)
+    if row["last_used_at"] is None or now - row["last_used_at"] > _LAST_USED_PRECISION:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return _actor({**row, "id": row["owner_id"]}, via_token=True)
 
 
 def session_expired(session: dict[str, Any], absolute_hours: int) -> bool:
@@ -77,10 +101,11 @@ class AuthenticationMiddleware:
         user_id = session.get(SESSION_USER)
         if not user_id:
             return None
-        if session_expired(session, self.absolute_hours):
+        actor = None if session_expired(session, self.absolute_hours) else await _actor_for(user_id)
+        if actor is None:
+            # Too old, or the person was deactivated: the session ends (its row is deleted).
             session.clear()
-            return None
-        return await _actor_for(user_id)
+        return actor
 
 
 def require_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

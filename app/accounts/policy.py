@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from app.accounts.actor import Actor
+from app.accounts.actor import Actor, SystemActor
 from app.accounts.roles import DEPARTMENT_ROLES, Role
 
 CONCLUDED = "concluded"
@@ -37,3 +38,88 @@ def can_see_organisation_data(actor: Actor, organisation_id: UUID) -> bool:
 
 def is_admin(actor: Actor) -> bool:
     return actor.role == Role.ADMIN
+
+
+def can_start_assessment(actor: Actor, organisation_id: UUID) -> bool:
+    return actor.role == Role.DEPT_LEAD and actor.organisation_id == organisation_id
+
+
+def can_edit_responses(actor: Actor, assessment: dict[str, Any]) -> bool:
+    """The department's own people answer its assessment; nobody else does."""
+    return actor.role in DEPARTMENT_ROLES and actor.organisation_id == assessment["organisation"]
+
+
+def can_submit_assessment(actor: Actor, assessment: dict[str, Any]) -> bool:
+    return actor.role == Role.DEPT_LEAD and actor.organisation_id == assessment["organisation"]
+
+
+@dataclass(frozen=True)
+class AssessmentScope:
+    """can_see_assessment as query terms, so that lists are filtered (and paged) in the database."""
+
+    everything: bool = False
+    organisation: UUID | None = None  # only this organisation's
+    statuses: frozenset[str] | None = None  # only these statuses
+    except_statuses: frozenset[str] = frozenset()
+    assigned_to: UUID | None = None  # only those with an active assignment to this assessor
+    nothing: bool = False
+
+
+def assessment_scope(actor: Actor) -> AssessmentScope:
+    role = actor.role
+    if role == Role.ADMIN:
+        return AssessmentScope(everything=True)
+    if role in DEPARTMENT_ROLES:
+        if actor.organisation_id is None:
+            return AssessmentScope(nothing=True)
+        return AssessmentScope(organisation=actor.organisation_id)
+    if role == Role.LEAD_ASSESSOR:
+        return AssessmentScope(except_statuses=frozenset({"draft"}))
+    if role == Role.ASSESSOR:
+        return AssessmentScope(assigned_to=actor.id)
+    if role == Role.PUBLISHER:
+        return AssessmentScope(statuses=frozenset({CONCLUDED}))
+    return AssessmentScope(nothing=True)
+
+
+# --- moderation and certification (app/moderation) ---------------------------------------
+
+
+def is_lead_assessor(actor: Actor) -> bool:
+    """Assigns assessors, makes certification decisions, reads calibration."""
+    return actor.role == Role.LEAD_ASSESSOR
+
+
+def can_read_calibration(actor: Actor) -> bool:
+    return actor.role in (Role.LEAD_ASSESSOR, Role.ADMIN)
+
+
+def is_independent_of(employer_id: UUID | None, assessed_organisation_id: UUID) -> bool:
+    """contract.md § Independence: nobody who belongs to the assessed organisation assesses or decides it."""
+    return employer_id is None or employer_id != assessed_organisation_id
+
+
+# --- people, organisations and the audit record ------------------------------------------------
+# The command line acts as SystemActor: whoever can run it already holds the database.
+
+
+def may_manage_users(actor: Actor | SystemActor) -> bool:
+    return isinstance(actor, SystemActor) or actor.role == Role.ADMIN
+
+
+def may_manage_organisations(actor: Actor | SystemActor) -> bool:
+    return isinstance(actor, SystemActor) or actor.role == Role.ADMIN
+
+
+def may_read_audit(actor: Actor | SystemActor) -> bool:
+    return isinstance(actor, SystemActor) or actor.role == Role.ADMIN
+
+
+def can_see_token(actor: Actor | SystemActor, owner_id: UUID) -> bool:
+    """A token is seen (listed, revoked) by its owner and by admins."""
+    return isinstance(actor, SystemActor) or actor.role == Role.ADMIN or actor.id == owner_id
+
+
+def may_create_token_for(actor: Actor | SystemActor, user_id: UUID) -> bool:
+    """Only for oneself: an admin who wants a token as someone else must not be able to mint one."""
+    return isinstance(actor, SystemActor) or actor.id == user_id

@@ -42,18 +42,50 @@ class Transition:
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
-        Transition(Action.SUBMIT, frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED,
-                   "dept_lead", verb="be submitted"),
-        Transition(Action.ASSIGN, frozenset({Status.SUBMITTED, Status.IN_REVIEW}), Status.IN_REVIEW,
-                   "lead_assessor", verb="be assigned to an assessor"),
-        Transition(Action.RETURN, frozenset({Status.IN_REVIEW}), Status.RETURNED,
-                   "assessor", assigned_only=True, verb="be returned to the department"),
-        Transition(Action.COMPLETE, frozenset({Status.IN_REVIEW}), Status.MODERATED,
-                   "assessor", assigned_only=True, verb="have its moderation completed"),
-        Transition(Action.DECIDE_CONFIRM, frozenset({Status.MODERATED}), Status.CONCLUDED,
-                   "lead_assessor", verb="be confirmed"),
-        Transition(Action.DECIDE_REFER_BACK, frozenset({Status.MODERATED}), Status.IN_REVIEW,
-                   "lead_assessor", verb="be referred back to its assessor"),
+        Transition(
+            Action.SUBMIT,
+            frozenset({Status.DRAFT, Status.RETURNED}),
+            Status.SUBMITTED,
+            "dept_lead",
+            verb="be submitted",
+        ),
+        Transition(
+            Action.ASSIGN,
+            frozenset({Status.SUBMITTED, Status.IN_REVIEW}),
+            Status.IN_REVIEW,
+            "lead_assessor",
+            verb="be assigned to an assessor",
+        ),
+        Transition(
+            Action.RETURN,
+            frozenset({Status.IN_REVIEW}),
+            Status.RETURNED,
+            "assessor",
+            assigned_only=True,
+            verb="be returned to the department",
+        ),
+        Transition(
+            Action.COMPLETE,
+            frozenset({Status.IN_REVIEW}),
+            Status.MODERATED,
+            "assessor",
+            assigned_only=True,
+            verb="have its moderation completed",
+        ),
+        Transition(
+            Action.DECIDE_CONFIRM,
+            frozenset({Status.MODERATED}),
+            Status.CONCLUDED,
+            "lead_assessor",
+            verb="be confirmed",
+        ),
+        Transition(
+            Action.DECIDE_REFER_BACK,
+            frozenset({Status.MODERATED}),
+            Status.IN_REVIEW,
+            "lead_assessor",
+            verb="be referred back to its assessor",
+        ),
     )
 }
 
@@ -84,7 +116,7 @@ def describe(status: str) -> str:
 
 
 def check(status: str, action: str) -> Status:
-    """The status `action` leads to from `status`, or Conflict saying where it is and what is allowed."""
+    """The status `action` leads to, or Conflict naming the state and what it allows."""
     if status not in set(Status):
         raise ValueError(f"unknown assessment status {status!r}")
     transition = TRANSITIONS.get(Action(action)) if action in set(Action) else None

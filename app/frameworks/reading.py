@@ -103,11 +103,8 @@ def _place_in(text: str, index: int) -> Place:
 
 def _decode(data: bytes, doc: Document) -> str:
     if len(data) > MAX_BYTES:
-        size = len(data) / (1024 * 1024)
-        raise _fail(
-            doc.path,
-            f"the file is {size:.1f} MB; a framework file may be at most {MAX_BYTES // 2**20} MB",
-        )
+        limit = MAX_BYTES // 2**20
+        raise _fail(doc.path, f"the file is larger than {limit} MB, the most a framework may be")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(doc.path, "the file is saved as UTF-16; save it as UTF-8 text")
     if b"\x00" in data:

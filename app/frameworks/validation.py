@@ -55,7 +55,7 @@ def problems_in(doc: Document) -> list[Problem]:
     found: list[tuple[Place | None, str]] = []
     for error in _validator().iter_errors(doc.data):
         at: Path = tuple(error.absolute_path)
-        if any(at[: len(r)] == r for r in doc.reported):
+        if any(at[:size] in doc.reported for size in range(len(at) + 1)):
             continue
         found.extend(_schema_problems(error, at, doc, words))
     found.extend(_cross_checks(doc, words))

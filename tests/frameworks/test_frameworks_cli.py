@@ -40,29 +40,46 @@ async def test_load_is_idempotent_and_list_shows_hash() -> None:
     # The CLI runs its own event loop; drive it in a worker thread from this async test.
     import anyio
 
-    first = await anyio.to_thread.run_sync(run_cli, "frameworks", "load", str(MAIN_FRAMEWORK), str(COMPLAINTS_FRAMEWORK))
+    first = await anyio.to_thread.run_sync(
+        run_cli, "frameworks", "load", str(MAIN_FRAMEWORK), str(COMPLAINTS_FRAMEWORK)
+    )
     assert first.exit_code == 0, first.output
     assert first.stdout.count("loaded:") == 2
     again = await anyio.to_thread.run_sync(run_cli, "frameworks", "load", str(MAIN_FRAMEWORK))
     assert again.exit_code == 0 and "unchanged:" in again.stdout
     assert await FrameworkVersion.count() == 2
     listing = await anyio.to_thread.run_sync(run_cli, "frameworks", "list")
-    row = await FrameworkVersion.select().where(FrameworkVersion.slug == "public-service-customer-standard").first()
-    assert f"public-service-customer-standard\t2026.1\t{row['title']}\t{row['content_sha256']}" in listing.stdout
+    row = (
+        await FrameworkVersion.select()
+        .where(FrameworkVersion.slug == "public-service-customer-standard")
+        .first()
+    )
+    assert (
+        f"public-service-customer-standard\t2026.1\t{row['title']}\t{row['content_sha256']}"
+        in listing.stdout
+    )
 
 
-async def test_changed_content_under_same_version_is_refused_and_nothing_stored(tmp_path: Path) -> None:
+async def test_changed_content_under_same_version_is_refused_and_nothing_stored(
+    tmp_path: Path,
+) -> None:
     import anyio
 
     await anyio.to_thread.run_sync(run_cli, "frameworks", "load", str(MAIN_FRAMEWORK))
     changed = tmp_path / "changed.yaml"
-    changed.write_text(MAIN_FRAMEWORK.read_text().replace("title: Public Service Customer Standard", "title: Changed", 1))
+    changed.write_text(
+        MAIN_FRAMEWORK.read_text().replace(
+            "title: Public Service Customer Standard", "title: Changed", 1
+        )
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD)
     result = await anyio.to_thread.run_sync(run_cli, "frameworks", "load", str(changed))
     assert result.exit_code == 1
     assert "bump `version`" in result.stderr and "stored sha256" in result.stderr
     # An invalid file among valid ones: nothing is stored at all.
-    mixed = await anyio.to_thread.run_sync(run_cli, "frameworks", "load", str(COMPLAINTS_FRAMEWORK), str(bad))
+    mixed = await anyio.to_thread.run_sync(
+        run_cli, "frameworks", "load", str(COMPLAINTS_FRAMEWORK), str(bad)
+    )
     assert mixed.exit_code == 1
     assert await FrameworkVersion.count() == 1

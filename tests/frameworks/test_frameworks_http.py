@@ -11,8 +11,14 @@ async def test_api_lists_and_returns_a_version_as_loaded(client: AsyncClient) ->
     headers = await bearer(await make_user("admin"))
     listing = await client.get("/api/v1/frameworks", headers=headers)
     assert listing.status_code == 200
-    assert listing.json() == [{"slug": row["slug"], "version": row["version"], "title": row["title"],
-                               "content_sha256": row["content_sha256"]}]
+    assert listing.json() == [
+        {
+            "slug": row["slug"],
+            "version": row["version"],
+            "title": row["title"],
+            "content_sha256": row["content_sha256"],
+        }
+    ]
     one = await client.get(f"/api/v1/frameworks/{row['slug']}/{row['version']}", headers=headers)
     assert one.status_code == 200
     assert len(one.json()["content"]["themes"]) == 5
