@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable
 from pathlib import Path
@@ -70,6 +71,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from app.migrations import migrate as do_migrate
     from app.settings import Settings
 
+    os.environ["CHARTER_PORT"] = str(port)  # the app accepts Host: HOST:PORT for this port
     settings = Settings.from_env()
     run(do_migrate())
     for line in run(load_directory(CLI, settings.frameworks_dir)):

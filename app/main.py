@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Litestar, Request, Response
 from litestar.config.allowed_hosts import AllowedHostsConfig
@@ -22,30 +23,65 @@ from litestar.static_files import create_static_files_router
 
 from app import db
 from app.accounts import api as accounts_api
+from app.accounts.admin_pages import UserAdminPages
+from app.accounts.pages import AccountPages, SignInPages
+from app.audit.api import AuditController
+from app.audit.pages import AuditPages
 from app.accounts.auth import AuthenticationMiddleware
 from app.accounts.csrf import CharterCSRFMiddleware
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import RotatingSessionConfig
 from app.assessments.api import AssessmentsController
+from app.assessments.pages import AssessmentPages, static_router
+from app.certificates import api as certificates_api, pages as certificates_pages
 from app.errors import DomainError
+from app.evidence.api import EvidenceController
+from app.evidence.pages import EvidencePages
 from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
+from app.league_tables import api as league_tables_api, pages as league_tables_pages
+from app.moderation import api as moderation_api
+from app.moderation import pages as moderation_pages
 from app.organisations import api as organisations_api
+from app.reports import api as reports_api, pages as reports_pages
+from app.organisations.pages import OrganisationAdminPages
 from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
 from app.web.health import healthz
-from app.web.security_headers import SecurityHeadersMiddleware
+from app.web.pages import home
+from app.web.security_headers import security_headers
 
 API_PREFIX = "/api/"
 
 ROUTE_HANDLERS: list[Any] = [
     healthz,
+    home,
     accounts_api.AuthController,
     accounts_api.UsersController,
     organisations_api.OrganisationsController,
+    SignInPages,
+    AccountPages,
+    UserAdminPages,
+    OrganisationAdminPages,
+    AuditPages,
+    AuditController,
     FrameworksController,
     FrameworkPages,
     AssessmentsController,
+    AssessmentPages,
+    static_router,
+    moderation_api.ModerationController,
+    moderation_api.ModerationListsController,
+    moderation_pages.ModerationPages,
+    moderation_pages.CalibrationPages,
+    EvidenceController,
+    EvidencePages,
+    certificates_api.CertificatesController,
+    *certificates_pages.ROUTES,
+    reports_api.board_report_pdf,
+    reports_pages.board_report_preview,
+    league_tables_api.LeagueTablesController,
+    league_tables_pages.LeagueTablePages,
 ]
 
 
@@ -73,7 +109,8 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
-        return Redirect(f"/sign-in?next={request.url.path}")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/sign-in?{urlencode({'next': target})}")
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException) and exc.extra:
         extra["problems"] = exc.extra
@@ -105,11 +142,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/assets", directories=[STATIC_DIR], include_in_schema=False),
         ],
         middleware=[
-            DefineMiddleware(SecurityHeadersMiddleware, https=settings.https),
             session_config.middleware,
             DefineMiddleware(AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours),
             DefineMiddleware(CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts),
         ],
+        before_send=[security_headers(settings.https)],
         stores={"sessions": DatabaseStore()},
         template_config=template_config(),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),

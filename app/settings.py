@@ -36,6 +36,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    signing_key: Path | None = None  # CHARTER_SIGNING_KEY: PEM key that signs certificate PDFs
+    signing_cert: Path | None = None  # CHARTER_SIGNING_CERT: its PEM certificate
 
     @property
     def is_sqlite(self) -> bool:
@@ -59,12 +61,15 @@ class Settings:
         var_dir = Path(env.get("CHARTER_VAR_DIR", "var"))
         base_url = env.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
         hosts = env.get("CHARTER_ALLOWED_HOSTS", "")
-        allowed = tuple(h.strip() for h in hosts.split(",") if h.strip()) or (
+        named = tuple(h.strip() for h in hosts.split(",") if h.strip()) or (
             urlsplit(base_url).hostname or "127.0.0.1",
             "127.0.0.1",
             "localhost",
             "testserver.local",
         )
+        # Browsers send the port in the Host header; accept the served and the public one.
+        ports = {str(urlsplit(base_url).port or ""), env.get("CHARTER_PORT", "8000")} - {""}
+        allowed = named + tuple(f"{h}:{p}" for h in named if ":" not in h for p in sorted(ports))
         try:
             max_mb = int(env.get("CHARTER_MAX_UPLOAD_MB", "50"))
         except ValueError as exc:
@@ -80,4 +85,6 @@ class Settings:
             allowed_hosts=allowed,
             session_idle_minutes=int(env.get("CHARTER_SESSION_IDLE_MINUTES", "30")),
             session_absolute_hours=int(env.get("CHARTER_SESSION_ABSOLUTE_HOURS", "12")),
+            signing_key=Path(env["CHARTER_SIGNING_KEY"]) if env.get("CHARTER_SIGNING_KEY") else None,
+            signing_cert=Path(env["CHARTER_SIGNING_CERT"]) if env.get("CHARTER_SIGNING_CERT") else None,
         )

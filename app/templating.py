@@ -25,6 +25,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from app.assessments.scoring import display_percent
+from app.web.navigation import nav_for
 
 APP_DIR = Path(__file__).resolve().parent
 WEB_DIR = APP_DIR / "web"
@@ -169,6 +170,7 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
         asset_path=ASSET_PATH,
         service_name=SERVICE_NAME,
         service_navigation=service_navigation,
+        nav_for=nav_for,
     )
     return env
 

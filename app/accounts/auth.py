@@ -34,7 +34,11 @@ def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
 
 
 async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
-    row = await User.select(*_ACTOR_COLUMNS).where((User.id == user_id) & (User.active.eq(True))).first()
+    row = (
+        await User.select(*_ACTOR_COLUMNS)
+        .where((User.id == user_id) & (User.active.eq(True)))
+        .first()
+    )
     return None if row is None else _actor(row, via_token)
 
 
@@ -45,7 +49,7 @@ _LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 async def actor_from_token(token: str) -> Actor | None:
     """The active user a live (unrevoked) token belongs to, or None."""
-    owner = ApiToken.user
+    owner: Any = ApiToken.user  # a ForeignKey: its columns are reached through it
     row = (
         await ApiToken.select(
             ApiToken.id,
@@ -97,7 +101,7 @@ class AuthenticationMiddleware:
         header = connection.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             return await actor_from_token(header[7:].strip())
-        session = scope.get("session") or {}
+        session: dict[str, Any] = scope.get("session") or {}  # type: ignore[assignment]
         user_id = session.get(SESSION_USER)
         if not user_id:
             return None

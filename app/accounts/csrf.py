@@ -29,7 +29,7 @@ class CharterCSRFMiddleware(CSRFMiddleware):
         if headers.get("authorization", "").lower().startswith("bearer "):
             await self.app(scope, receive, send)
             return
-        if scope["method"] not in SAFE_METHODS:
+        if scope.get("method") not in SAFE_METHODS:
             self._check_origin(headers)
         await super().__call__(scope, receive, send)
 

@@ -1,4 +1,5 @@
-"""Password rules as NCSC and NIST SP 800-63B advise: a length range, a deny-list, no composition rules.
+"""Password rules as NCSC and NIST SP 800-63B advise: a length range, a deny-list, no composition
+rules.
 
 The deny-list file holds common passwords in their plain form; the usual ways of stretching one to
 the minimum length (repeating it, padding it with digits or symbols, swapping letters for look-alike
@@ -17,11 +18,13 @@ MAX_LENGTH = 256  # checked before hashing, so nobody can make us hash a megabyt
 SERVICE_WORDS = ("charter",)
 DENY_LIST_FILE = Path(__file__).with_name("common_passwords.txt")
 
-# A remainder shorter than this, once the service's or the person's name is taken out, is too little.
+# Once the service's or the person's name is taken out, a remainder shorter than this is too little.
 MIN_REMAINDER = 10
 
 TOO_COMMON = "Password is too common or too easy to guess: try three or more random words"
-SERVICE_NAME = "Password must not be based on the name of this service: try three or more random words"
+SERVICE_NAME = (
+    "Password must not be based on the name of this service: try three or more random words"
+)
 PERSONAL = "Password must not be based on your name or email address"
 
 _SEPARATORS = re.compile(r"[\s\-_.,;:'\"]+")
@@ -65,7 +68,7 @@ def _period(text: str) -> str | None:
 
 
 def _forms(text: str) -> set[str]:
-    """`text`, without digits and symbols at either end, and with look-alike digits read as letters."""
+    """`text`; without digits and symbols at either end; with look-alike digits read as letters."""
     plain = text.translate(_LOOK_ALIKES)
     return {form for form in (text, _EDGES.sub("", text), plain, _EDGES.sub("", plain)) if form}
 

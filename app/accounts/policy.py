@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from app.accounts.actor import Actor, SystemActor
-from app.accounts.roles import DEPARTMENT_ROLES, Role
+from app.accounts.roles import ASSESSOR_ROLES, DEPARTMENT_ROLES, Role
 
 CONCLUDED = "concluded"
 
@@ -123,3 +124,40 @@ def can_see_token(actor: Actor | SystemActor, owner_id: UUID) -> bool:
 def may_create_token_for(actor: Actor | SystemActor, user_id: UUID) -> bool:
     """Only for oneself: an admin who wants a token as someone else must not be able to mint one."""
     return isinstance(actor, SystemActor) or actor.id == user_id
+
+
+# --- evidence (app/evidence) ---------------------------------------------------------------
+
+
+def can_see_evidence(
+    actor: Actor,
+    organisation_id: UUID,
+    linked_assessments: Iterable[tuple[dict[str, Any], set[UUID]]] = (),
+) -> bool:
+    """Its organisation's data; or, for assessors and lead assessors, linked to an assessment
+    they may see. `linked_assessments` pairs each linking assessment with its assigned assessors."""
+    if can_see_organisation_data(actor, organisation_id):
+        return True
+    if actor.role in ASSESSOR_ROLES:
+        return any(can_see_assessment(actor, a, assigned) for a, assigned in linked_assessments)
+    return False
+
+
+def can_change_evidence(actor: Actor, organisation_id: UUID) -> bool:
+    """Upload or delete: the organisation's own department roles only."""
+    return actor.role in DEPARTMENT_ROLES and actor.organisation_id == organisation_id
+
+
+def can_publish_league_tables(actor: Actor) -> bool:
+    """Only publishers publish and revise league tables (reading them is public)."""
+    return actor.role == Role.PUBLISHER
+
+
+def can_revoke_certificate(actor: Actor) -> bool:
+    """Certificates are public; only a lead assessor may withdraw one."""
+    return actor.role == Role.LEAD_ASSESSOR
+
+
+def sees_every_certificate_review(actor: Actor) -> bool:
+    """Who is shown review dates for every organisation's certificates (others see their own)."""
+    return actor.role in (Role.ADMIN, Role.LEAD_ASSESSOR)

@@ -109,7 +109,11 @@ async def authenticate(email: str, password: str, client: str | None = None) -> 
     await throttle.check(email, client)
     row, ok = None, False
     if len(password) <= MAX_LENGTH:
-        row = await User.select(User.id, User.password_hash, User.active).where(User.email == email).first()
+        row = (
+            await User.select(User.id, User.password_hash, User.active)
+            .where(User.email == email)
+            .first()
+        )
         ok = await verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None or not row["active"]:
         await throttle.record_failure(email, client)
@@ -132,16 +136,16 @@ async def change_password(actor: Actor, current: str, new: str) -> None:
     row = await User.select(User.password_hash).where(User.id == actor.id).first()
     if row is None:
         raise NotFound("No such user")
-    problems: dict[str, str] = {}
+    problems: dict[str, str] = {}  # messages, not passwords:
     if not current:
-        problems["current_password"] = "Enter your current password"
+        problems["current_password"] = "Enter your current password"  # noqa: S105
     elif len(current) > MAX_LENGTH or not await verify_password(row["password_hash"], current):
-        problems["current_password"] = "Your current password is incorrect"
+        problems["current_password"] = "Your current password is incorrect"  # noqa: S105
     problem = password_problem(new or "", actor.email, actor.name)
     if problem:
         problems["new_password"] = problem
     elif new == current:
-        problems["new_password"] = "New password must be different from your current password"
+        problems["new_password"] = "New password must differ from your current password"  # noqa: S105
     if problems:
         raise Invalid(problems)
     hashed = await hash_password(new)
@@ -210,7 +214,10 @@ async def change_role(
         await User.update({User.role: role, User.organisation: org_id}).where(User.id == user_id)
         after = await get_user(actor, user_id)
         await record(
-            actor, "user.role_change", "user", user_id,
+            actor,
+            "user.role_change",
+            "user",
+            user_id,
             before={"role": before["role"], "organisation": before["organisation_slug"]},
             after={"role": role, "organisation": organisation},
         )
@@ -228,15 +235,19 @@ async def set_active(actor: AnyActor, user_id: UUID, active: bool) -> dict[str, 
         if row["active"] != active:
             await User.update({User.active: active}).where(User.id == user_id)
             if not active:
-                revoked_rows = await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
-                    (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
-                ).returning(ApiToken.id)
+                revoked_rows = (
+                    await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)})
+                    .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+                    .returning(ApiToken.id)
+                )
                 revoked = len(revoked_rows)
             after: dict[str, Any] = {"active": active}
             if revoked:
                 after["tokens_revoked"] = revoked
             action = "user.reactivate" if active else "user.deactivate"
-            await record(actor, action, "user", user_id, before={"active": row["active"]}, after=after)
+            await record(
+                actor, action, "user", user_id, before={"active": row["active"]}, after=after
+            )
         row["active"] = active
     return user_dict(row, row["organisation_slug"])
 
@@ -258,10 +269,16 @@ def token_dict(row: dict[str, Any]) -> dict[str, Any]:
 
 async def create_token(actor: AnyActor, user_email: str, name: str) -> dict[str, Any]:
     """A new token for this user: returned once, stored only as its hash."""
-    user = await User.select(User.id, User.active).where(User.email == normalise_email(user_email)).first()
+    user = (
+        await User.select(User.id, User.active)
+        .where(User.email == normalise_email(user_email))
+        .first()
+    )
     if user is None or not user["active"]:
         raise NotFound(f"No active user has email {user_email}")
-    _require(policy.may_create_token_for(actor, user["id"]), "You can only create tokens for yourself")
+    _require(
+        policy.may_create_token_for(actor, user["id"]), "You can only create tokens for yourself"
+    )
     name = (name or "").strip() or "API token"
     if len(name) > 100:
         raise Invalid({"name": "Token name must be 100 characters or fewer"})
@@ -269,13 +286,25 @@ async def create_token(actor: AnyActor, user_email: str, name: str) -> dict[str,
     async with db.transaction():
         row = ApiToken(user=user["id"], name=name, token_hash=token_hash(token), prefix=token[:12])
         await row.save()
-        await record(actor, "token.create", "api_token", row.id,
-                     after={"user": normalise_email(user_email), "name": name, "prefix": row.prefix})
+        await record(
+            actor,
+            "token.create",
+            "api_token",
+            row.id,
+            after={"user": normalise_email(user_email), "name": name, "prefix": row.prefix},
+        )
     return {"id": str(row.id), "name": name, "prefix": row.prefix, "token": token}
 
 
-TOKEN_COLUMNS = (ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at,
-                 ApiToken.last_used_at, ApiToken.revoked_at, ApiToken.user)
+TOKEN_COLUMNS = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.prefix,
+    ApiToken.created_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked_at,
+    ApiToken.user,
+)
 MAX_TOKENS_LISTED = 200
 
 
@@ -294,15 +323,24 @@ async def list_tokens(actor: AnyActor, user_id: UUID) -> list[dict[str, Any]]:
 async def revoke_token(actor: AnyActor, token_id: UUID) -> dict[str, Any]:
     """Revoke a token (its owner or an admin); revoking it again changes nothing."""
     async with db.transaction():
-        row = await ApiToken.select(*TOKEN_COLUMNS, ApiToken.user.email.as_alias("owner_email")).where(
-            ApiToken.id == token_id
-        ).first()
+        row = (
+            await ApiToken.select(*TOKEN_COLUMNS, ApiToken.user.email.as_alias("owner_email"))
+            .where(ApiToken.id == token_id)
+            .first()
+        )
         if row is None or not policy.can_see_token(actor, row["user"]):
             raise NotFound("No API token has this id")
         if row["revoked_at"] is None:
             row["revoked_at"] = dt.datetime.now(dt.UTC)
-            await ApiToken.update({ApiToken.revoked_at: row["revoked_at"]}).where(ApiToken.id == token_id)
-            await record(actor, "token.revoke", "api_token", token_id,
-                         before={"revoked": False},
-                         after={"revoked": True, "user": row["owner_email"], "name": row["name"]})
+            await ApiToken.update({ApiToken.revoked_at: row["revoked_at"]}).where(
+                ApiToken.id == token_id
+            )
+            await record(
+                actor,
+                "token.revoke",
+                "api_token",
+                token_id,
+                before={"revoked": False},
+                after={"revoked": True, "user": row["owner_email"], "name": row["name"]},
+            )
     return token_dict(row)

@@ -21,11 +21,15 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime:
 
 
 class DatabaseStore(Store):
-    async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         hashed, expires_at = _key(key), _expiry(expires_in)
         updated = (
-            await SessionEntry.update({SessionEntry.value: data, SessionEntry.expires_at: expires_at})
+            await SessionEntry.update(
+                {SessionEntry.value: data, SessionEntry.expires_at: expires_at}
+            )
             .where(SessionEntry.key == hashed)
             .returning(SessionEntry.key)
         )
@@ -56,7 +60,11 @@ class DatabaseStore(Store):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = await SessionEntry.select(SessionEntry.expires_at).where(SessionEntry.key == _key(key)).first()
+        row = (
+            await SessionEntry.select(SessionEntry.expires_at)
+            .where(SessionEntry.key == _key(key))
+            .first()
+        )
         if row is None:
             return None
         return max(0, int((row["expires_at"] - dt.datetime.now(dt.UTC)).total_seconds()))

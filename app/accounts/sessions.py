@@ -38,14 +38,19 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return await store.get(session_id)
 
     async def store_in_message(
-        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         if message["type"] != "http.response.start":
             return
         state = connection.scope.get("state", {})
         old = connection.cookies.get(self.config.key)
         if state.get(ROTATE) and old:
-            await self.delete(old, store=self.config.get_store_from_app(connection.scope["litestar_app"]))
+            await self.delete(
+                old, store=self.config.get_store_from_app(connection.scope["litestar_app"])
+            )
         if scope_session is Empty or not scope_session:
             if old:  # ended, expired or never valid: forget it and clear the cookie
                 await super().store_in_message(Empty, message, connection)
@@ -54,4 +59,4 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):
-    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+    _backend_class = RotatingSessionBackend

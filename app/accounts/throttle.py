@@ -37,7 +37,9 @@ async def check(email: str, client: str | None) -> None:
     by_account = await SignInAttempt.count().where(recent & (SignInAttempt.email == email[:320]))
     if by_account >= PER_ACCOUNT:
         raise TooManyAttempts()
-    by_client = await SignInAttempt.count().where(recent & (SignInAttempt.client == _client(client)))
+    by_client = await SignInAttempt.count().where(
+        recent & (SignInAttempt.client == _client(client))
+    )
     if by_client >= PER_CLIENT:
         raise TooManyAttempts()
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.params import JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.accounts.auth import current_actor, require_user
 from app.assessments import results, service
@@ -79,11 +79,11 @@ class AssessmentsController(Controller):
     async def list_assessments(
         self,
         request: Request[Any, Any, Any],
-        organisation: str | None = None,
-        status: str | None = None,
-        framework: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
+        organisation: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        framework: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> list[dict[str, Any]]:
         """The assessments the user may see, newest first."""
         views = await service.list_for(
@@ -97,15 +97,17 @@ class AssessmentsController(Controller):
         return [summary_json(v) for v in views]
 
     @get("/{assessment_id:uuid}")
-    async def show(self, request: Request[Any, Any, Any], assessment_id: UUID) -> dict[str, Any]:
+    async def show(
+        self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID]
+    ) -> dict[str, Any]:
         return assessment_json(await service.get(current_actor(request), assessment_id))
 
     @put("/{assessment_id:uuid}/responses/{code:str}")
     async def save_response(
         self,
         request: Request[Any, Any, Any],
-        assessment_id: UUID,
-        code: str,
+        assessment_id: FromPath[UUID],
+        code: FromPath[str],
         data: JSONBody[ResponseBody],
     ) -> dict[str, Any]:
         """Save one element's answer; 409 with the stored response when `revision` is stale."""
@@ -122,6 +124,8 @@ class AssessmentsController(Controller):
         return {"revision": saved.revision}
 
     @post("/{assessment_id:uuid}/submit", status_code=200)
-    async def submit(self, request: Request[Any, Any, Any], assessment_id: UUID) -> dict[str, Any]:
+    async def submit(
+        self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID]
+    ) -> dict[str, Any]:
         """Submit for assessment (department lead); 422 listing the incomplete elements."""
         return assessment_json(await service.submit(current_actor(request), assessment_id))

@@ -37,6 +37,8 @@ class Transition:
     role: str  # the one role that may take it (accounts.roles.Role value)
     assigned_only: bool = False  # only an assessor assigned to the assessment
     verb: str = ""  # how a person reads it: "be submitted"
+    # Sources whose target differs: a returned assessment goes back to its assessor on resubmission.
+    target_from: tuple[tuple[Status, Status], ...] = ()
 
 
 TRANSITIONS: dict[Action, Transition] = {
@@ -48,6 +50,7 @@ TRANSITIONS: dict[Action, Transition] = {
             Status.SUBMITTED,
             "dept_lead",
             verb="be submitted",
+            target_from=((Status.RETURNED, Status.IN_REVIEW),),
         ),
         Transition(
             Action.ASSIGN,
@@ -125,10 +128,10 @@ def check(status: str, action: str) -> Status:
     if status not in transition.sources:
         raise Conflict(
             f"The assessment cannot {transition.verb}. {describe(status)}",
-            status=status,
+            state=status,
             allowed=[a.value for a in allowed_from(status)],
         )
-    return transition.target
+    return dict(transition.target_from).get(Status(status), transition.target)
 
 
 def role_for(action: str) -> str:
@@ -146,7 +149,7 @@ def check_editable(status: str) -> None:
         raise Conflict(
             f"The assessment's answers cannot be changed. {describe(status)} "
             "Answers change only while it is draft or returned.",
-            status=status,
+            state=status,
             allowed=[a.value for a in allowed_from(status)],
         )
 

@@ -15,18 +15,18 @@ from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.roles import DEPARTMENT_ROLES
 from app.assessments import lifecycle, results, scoring
+from app.assessments.answers import validate_answer
 from app.assessments.lifecycle import Action, Status
 from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
 from app.assessments.views import AssessmentView, ResponseView, response_view, views_of
 from app.audit.service import record
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.evidence.freshness import is_stale
 from app.evidence.tables import Evidence
 from app.frameworks import service as frameworks
-from app.frameworks.model import Element, Framework
 from app.moderation.tables import Assignment
 from app.organisations.tables import Organisation
 
-MAX_NARRATIVE = 20_000
 MAX_EVIDENCE_LINKS = 100
 MAX_PAGE = 200
 NOT_FOUND = "No assessment with that id, or you may not see it"
@@ -79,6 +79,13 @@ async def _visible_row(
         query = query.lock_rows()  # SQLite's IMMEDIATE transaction already serialises writers
     row = await query.first()
     if row is None or not policy.can_see_assessment(actor, row, await _assigned(row["id"])):
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+async def _row(assessment_id: UUID) -> dict[str, Any]:
+    row = await Assessment.select().where(Assessment.id == assessment_id).first()
+    if row is None:
         raise NotFound(NOT_FOUND)
     return row
 
@@ -150,37 +157,24 @@ async def list_for(
     return await views_of(rows)
 
 
-async def frameworks_to_start() -> list[dict[str, Any]]:
-    """Every loaded framework version, each framework's latest first (for the start page)."""
-    rows = await frameworks.list_versions()
-    by_slug: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:  # list_versions orders by slug, then load time
-        by_slug.setdefault(row["slug"], []).append(row)
-    ordered = []
-    for versions in by_slug.values():
-        for index, row in enumerate(reversed(versions)):
-            ordered.append({**row, "latest": index == 0})
-    return ordered
-
-
 async def evidence_choices(
-    actor: Actor, view: AssessmentView, limit: int = 500
+    actor: Actor, view: AssessmentView, include: list[str] | None = None, limit: int = 500
 ) -> list[dict[str, Any]]:
-    """The organisation's evidence items that an element may link to."""
+    """The organisation's evidence items an element may link to, by title, each marked `stale`
+    when its document is old; items named in `include` are always there (if the organisation's)."""
     if not policy.can_see_organisation_data(actor, view.organisation["id"]):
         return []
-    return (
-        await Evidence.select(
-            Evidence.id,
-            Evidence.title,
-            Evidence.filename,
-            Evidence.effective_on,
-            Evidence.uploaded_at,
-        )
-        .where(Evidence.organisation == view.organisation["id"])
-        .order_by(Evidence.title)
-        .limit(limit)
+    columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
+    of_organisation = Evidence.organisation == view.organisation["id"]
+    rows = (
+        await Evidence.select(*columns).where(of_organisation).order_by(Evidence.title).limit(limit)
     )
+    wanted = [u for u in (_uuid(i) for i in include or []) if u is not None]
+    missing = [u for u in wanted if u not in {r["id"] for r in rows}]
+    if missing:
+        rows += await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
+    today = dt.date.today()
+    return [{**r, "stale": is_stale(r["effective_on"], today)} for r in rows]
 
 
 # --- changing --------------------------------------------------------------------------------
@@ -237,33 +231,9 @@ async def start(
             assessment.id,
             after={"organisation": org["slug"], "framework": fv["slug"], "version": fv["version"]},
         )
-        row = await Assessment.select().where(Assessment.id == assessment.id).first()
+        row = await _row(assessment.id)
     (view,) = await views_of([row], with_certificates=True)
     return view
-
-
-def validate_answer(
-    framework: Framework, element: Element, score: int | None, not_applicable: bool, narrative: str
-) -> dict[str, str]:
-    """Problems with one answer, by API field name."""
-    problems: dict[str, str] = {}
-    if not_applicable:
-        if not framework.scale.allow_not_applicable:
-            problems["not_applicable"] = (
-                f"{framework.title} does not allow an element to be marked not applicable"
-            )
-        elif score is not None:
-            problems["score"] = "Leave the score empty when the element is not applicable"
-        elif not narrative.strip():
-            problems["narrative"] = (
-                f"Explain why {element.code} does not apply to your organisation"
-            )
-    elif score is not None and framework.level(score) is None:
-        values = [str(level.value) for level in framework.scale.levels]
-        problems["score"] = f"Score must be a level on the scale: {', '.join(values)}"
-    if len(narrative) > MAX_NARRATIVE:
-        problems["narrative"] = f"Narrative must be {MAX_NARRATIVE:,} characters or fewer"
-    return problems
 
 
 async def _check_evidence(
@@ -326,7 +296,7 @@ async def save_response(
         if problems:
             raise Invalid(problems)
         changed = row["status"] == Status.RETURNED or stored.changed_since_submission
-        values = {
+        values: dict[Any, Any] = {
             Response.score: score,
             Response.not_applicable: not_applicable,
             Response.narrative: narrative,
@@ -361,6 +331,7 @@ async def save_response(
         for evidence_id in sorted(after_links - before_links, key=str):
             await ResponseEvidence(response=response_id, evidence=evidence_id).save()
         new_row = await Response.select().where(Response.id == response_id).first()
+        assert new_row is not None, "saved in this transaction"
         result = response_view(new_row, evidence, actor.name)
         await record(
             actor,
@@ -417,6 +388,6 @@ async def submit(actor: Actor, assessment_id: UUID | str) -> AssessmentView:
             before={"status": row["status"]},
             after={"status": new_status, "self_result": self_result},
         )
-        fresh = await Assessment.select().where(Assessment.id == row["id"]).first()
+        fresh = await _row(row["id"])
     (result,) = await views_of([fresh], with_certificates=True)
     return result

@@ -6,19 +6,21 @@ Loaders take rows the caller may already see; the access checks are the service'
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from app.accounts.actor import Actor
 from app.assessments import progress
 from app.assessments.progress import ElementState, Saved
 from app.assessments.scoring import Answer
 from app.assessments.tables import Response, ResponseEvidence
 from app.certificates.tables import Certificate
 from app.frameworks.model import Framework
-from app.frameworks.service import model_of
+from app.frameworks.service import list_versions, model_of
 from app.frameworks.tables import FrameworkVersion
 from app.organisations.tables import Organisation
 
@@ -122,7 +124,7 @@ async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, Respo
     if not assessment_ids:
         return {}
     rows = await Response.select(
-        Response.all_columns(), Response.updated_by.name.as_alias("updated_by_name")
+        *Response.all_columns(), Response.updated_by.name.as_alias("updated_by_name")
     ).where(Response.assessment.is_in(assessment_ids))
     links = await ResponseEvidence.select(
         ResponseEvidence.response, ResponseEvidence.evidence
@@ -154,6 +156,18 @@ def response_view(
     )
 
 
+JSON_COLUMNS = ("self_result", "moderated_result", "return_elements")
+
+
+def decoded(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its JSON columns as values (Piccolo returns them as text unless asked)."""
+    fixed = dict(row)
+    for name in JSON_COLUMNS:
+        if isinstance(fixed.get(name), str):
+            fixed[name] = json.loads(fixed[name])
+    return fixed
+
+
 async def views_of(
     rows: list[dict[str, Any]], with_certificates: bool = False
 ) -> list[AssessmentView]:
@@ -169,7 +183,7 @@ async def views_of(
         certificates = {c["assessment"]: c["id"] for c in found}
     return [
         AssessmentView(
-            row=row,
+            row=decoded(row),
             organisation=organisations[row["organisation"]],
             framework_row=frameworks[row["framework_version"]],
             framework=model_of(frameworks[row["framework_version"]]),
@@ -178,3 +192,27 @@ async def views_of(
         )
         for row in rows
     ]
+
+
+async def frameworks_to_start() -> list[dict[str, Any]]:
+    """Every loaded framework version, each framework's latest first (for the start page)."""
+    rows = await list_versions()
+    by_slug: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:  # list_versions orders by slug, then load time
+        by_slug.setdefault(row["slug"], []).append(row)
+    ordered = []
+    for versions in by_slug.values():
+        for index, row in enumerate(reversed(versions)):
+            ordered.append({**row, "latest": index == 0})
+    return ordered
+
+
+async def organisation_of(actor: Actor) -> dict[str, Any] | None:
+    """The actor's own organisation (department roles; an assessor's employer), if any."""
+    if actor.organisation_id is None:
+        return None
+    return (
+        await Organisation.select(Organisation.id, Organisation.slug, Organisation.name)
+        .where(Organisation.id == actor.organisation_id)
+        .first()
+    )

@@ -66,17 +66,24 @@ _OOXML_PARTS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
 
 # Refused whatever the content turns out to be: these names run code when opened.
 DANGEROUS_EXTENSIONS = frozenset(
-    ".exe .com .bat .cmd .msi .msp .scr .pif .dll .sys .cpl .jar .js .jse .mjs .vbs .vbe .wsf "
+    ".exe .com .bat .cmd .msi .msp .scr .pif .dll .sys .cpl .jar .js .jse .mjs .vbs .vbe .wsf "  # noqa: SIM905
     ".wsh .ps1 .psm1 .sh .bash .zsh .py .pyc .pl .rb .php .phtml .asp .aspx .jsp .cgi .html .htm "
     ".xhtml .shtml .svg .svgz .xml .xsl .hta .lnk .reg .app .apk .deb .rpm .dmg .iso .docm .xlsm "
     ".pptm .dotm .xltm .potm".split()
 )
 
+_MACH_O = (
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+)
 _MARKUP_START = re.compile(rb"^\s*<\s*[a-zA-Z!?/]")
 _ACTIVE_MARKUP = re.compile(rb"<\s*(script|svg|html|iframe|object|embed)\b|javascript:", re.I)
 
 
-class Refused(Exception):  # noqa: N818 - a verdict, not a crash
+class Refused(Exception):
     """The content is not an allowed type; the message says what it looks like instead."""
 
 
@@ -103,16 +110,13 @@ def detect(path: Path, filename: str = "") -> FileType:
     if _is_utf8_text(path):
         _refuse_active_text(head)
         return CSV if suffix == ".csv" or _looks_like_csv(head) else TEXT
-    raise Refused(
-        "it is not a type Charter accepts (text and CSV files must be saved as UTF-8)"
-    )
+    raise Refused("it is not a type Charter accepts (text and CSV files must be saved as UTF-8)")
 
 
 def _refuse_known_binary(head: bytes) -> None:
     if head.startswith(b"\x7fELF") or (head.startswith(b"MZ") and b"\x00" in head[:1024]):
         raise Refused("it is a program (an executable file), not a document")
-    if head[:4] in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
-                    b"\xca\xfe\xba\xbe"):
+    if head[:4] in _MACH_O:
         raise Refused("it is a program (an executable file), not a document")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise Refused(

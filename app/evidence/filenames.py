@@ -46,8 +46,15 @@ def sanitise(name: str, file_type: FileType) -> str:
 def content_disposition(filename: str) -> str:
     """An attachment header that every browser reads safely (RFC 6266): an ASCII fallback
     name, and the exact name as UTF-8 in filename*."""
-    ascii_name = (
-        unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    )
-    ascii_name = re.sub(r'[^A-Za-z0-9 ._()\-]', "_", ascii_name).strip() or "evidence"
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9 ._()\-]", "_", ascii_name)
+    ascii_name = _SPACES.sub(" ", ascii_name).strip() or FALLBACK_STEM
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def display_name(name: str, limit: int = 80) -> str:
+    """The chosen file's name as a message may quote it: last path part, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in _DROPPED_CATEGORIES).strip()
+    return name if len(name) <= limit else name[: limit - 1] + "…"

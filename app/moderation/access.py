@@ -1,5 +1,5 @@
-"""Loading an assessment for a moderation use case (visibility, its active assignment), and moving it
-through the lifecycle with its StatusChange and audit record."""
+"""Loading an assessment for a moderation use case (visibility, its active assignment), and
+moving it through the lifecycle with its StatusChange and audit record."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Loaded:
 
 
 async def load(actor: Actor, assessment_id: UUID, lock: bool = False) -> Loaded:
-    """The assessment if `actor` may see it, else NotFound. `lock` inside a transaction holds its row."""
+    """The assessment if `actor` may see it, else NotFound; `lock` holds its row (PostgreSQL)."""
     query = Assessment.select().where(Assessment.id == assessment_id).output(load_json=True)
     if lock and db.is_postgres():
         query = query.lock_rows()
@@ -73,7 +73,7 @@ async def move(
     note: str = "",
     audit: dict[str, Any] | None = None,
 ) -> None:
-    """Write the transition the caller has checked: the new status, its StatusChange and audit record."""
+    """Write a checked transition: the new status, its StatusChange and its audit record."""
     before = loaded.status
     await Assessment.update({Assessment.status: target, **(updates or {})}).where(
         Assessment.id == loaded.id

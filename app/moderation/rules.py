@@ -1,9 +1,7 @@
-"""The moderation rules as pure functions: what a moderated answer needs, and when moderation is complete."""
+"""The moderation rules, pure: what a moderated answer needs, and when moderation is complete."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -108,10 +106,3 @@ def completion_problems(
                 framework, element.code, department.get(element.code), saved.answer
             )
     return problems
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, clamped to the end of a shorter month (31 Jan + 1 -> 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

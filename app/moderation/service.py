@@ -1,5 +1,6 @@
-"""Moderation use cases: assign an assessor, record their declaration, moderate each element, return the
-assessment to the department, complete moderation. Each owns its transaction and audit record."""
+"""Moderation use cases: assign an assessor, record their declaration, moderate each element,
+return the assessment to the department, complete moderation. Each owns its transaction and
+audit record."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def _independence_of_lead(actor: Actor, loaded: Loaded, doing: str) -> None:
 
 
 async def _assignee(user: str, assessment: dict[str, Any]) -> dict[str, Any]:
-    """The user named by id or email, if they may be assigned to this assessment; Invalid otherwise."""
+    """The user named by id or email if they may be assigned to this assessment; else Invalid."""
     wanted = user.strip()
     try:
         query = User.select().where(User.id == UUID(wanted))
@@ -67,9 +68,11 @@ async def _assignee(user: str, assessment: dict[str, Any]) -> dict[str, Any]:
             {"user": f"{who} is a {row['role']}: only assessors and lead assessors can be assigned"}
         )
     if not is_independent_of(row["organisation"], assessment["organisation"]):
-        organisation = await Organisation.select(Organisation.name).where(
-            Organisation.id == assessment["organisation"]
-        ).first()
+        organisation = (
+            await Organisation.select(Organisation.name)
+            .where(Organisation.id == assessment["organisation"])
+            .first()
+        )
         name = organisation["name"] if organisation else "the organisation being assessed"
         raise Invalid(
             {
@@ -80,7 +83,9 @@ async def _assignee(user: str, assessment: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def assign(actor: Actor, assessment_id: UUID, user: str, declaration: str | None = None) -> dict[str, Any]:
+async def assign(
+    actor: Actor, assessment_id: UUID, user: str, declaration: str | None = None
+) -> dict[str, Any]:
     """Assign (or reassign) the assessor; submitted|in_review -> in_review.
 
     `declaration`, when given, is the assessor's declaration of no conflict of interest, recorded
@@ -88,7 +93,9 @@ async def assign(actor: Actor, assessment_id: UUID, user: str, declaration: str 
     """
     declaration = (declaration or "").strip()
     if len(declaration) > TEXT_LIMIT:
-        raise Invalid({"declaration": f"The declaration must be {TEXT_LIMIT:,} characters or fewer"})
+        raise Invalid(
+            {"declaration": f"The declaration must be {TEXT_LIMIT:,} characters or fewer"}
+        )
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
         _independence_of_lead(actor, loaded, "assign its assessor")
@@ -103,7 +110,9 @@ async def assign(actor: Actor, assessment_id: UUID, user: str, declaration: str 
             )
         else:
             if previous is not None:
-                await Assignment.update({Assignment.active: False}).where(Assignment.id == previous["id"])
+                await Assignment.update({Assignment.active: False}).where(
+                    Assignment.id == previous["id"]
+                )
             assignment = Assignment(
                 assessment=loaded.id,
                 assessor=assessor["id"],
@@ -130,7 +139,11 @@ async def assign(actor: Actor, assessment_id: UUID, user: str, declaration: str 
         "id": str(loaded.id),
         "status": target,
         "assignment": str(assignment_id),
-        "assessor": {"id": str(assessor["id"]), "email": assessor["email"], "name": assessor["name"]},
+        "assessor": {
+            "id": str(assessor["id"]),
+            "email": assessor["email"],
+            "name": assessor["name"],
+        },
         "declaration": declaration or None,
         "declaration_required": not declaration,
     }
@@ -142,16 +155,24 @@ async def declare(actor: Actor, assessment_id: UUID, declaration: str) -> dict[s
     if not declaration:
         raise Invalid({"declaration": "Enter your declaration of no conflict of interest"})
     if len(declaration) > TEXT_LIMIT:
-        raise Invalid({"declaration": f"The declaration must be {TEXT_LIMIT:,} characters or fewer"})
+        raise Invalid(
+            {"declaration": f"The declaration must be {TEXT_LIMIT:,} characters or fewer"}
+        )
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
-        assignment = require_assigned(actor, loaded, "record its declaration of no conflict of interest")
+        assignment = require_assigned(
+            actor, loaded, "record its declaration of no conflict of interest"
+        )
         await Assignment.update({Assignment.declaration: declaration}).where(
             Assignment.id == assignment["id"]
         )
         await record(
-            actor, "assignment.declare", "assessment", loaded.id,
-            before={"declaration": assignment["declaration"] or None}, after={"declaration": declaration},
+            actor,
+            "assignment.declare",
+            "assessment",
+            loaded.id,
+            before={"declaration": assignment["declaration"] or None},
+            after={"declaration": declaration},
         )
     return {"id": str(loaded.id), "declaration": declaration}
 
@@ -173,7 +194,7 @@ def moderation_json(row: dict[str, Any] | None) -> dict[str, Any] | None:
 async def moderate(
     actor: Actor, assessment_id: UUID, code: str, moderated: ModeratedAnswer, revision: int
 ) -> dict[str, Any]:
-    """Save one element's moderated answer. `revision` is the one the assessor read (0: none yet)."""
+    """Save one element's moderated answer; `revision` is the one read (0: none yet)."""
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
         assignment = require_assigned(actor, loaded, "moderate it")
@@ -181,16 +202,18 @@ async def moderate(
             raise Conflict(
                 "Moderated answers can be changed only while the assessment is in review. "
                 + describe(loaded.status),
-                status=loaded.status,
+                state=loaded.status,
             )
         if not assignment["declaration"].strip():
             raise Conflict(DECLARATION_FIRST)
         _, framework = await frameworks.framework_for(loaded.assessment["framework_version"])
         if framework.element(code) is None:
             raise NotFound(f"The framework of this assessment has no element {code}")
-        stored = await Moderation.select().where(
-            (Moderation.assessment == loaded.id) & (Moderation.element_code == code)
-        ).first()
+        stored = (
+            await Moderation.select()
+            .where((Moderation.assessment == loaded.id) & (Moderation.element_code == code))
+            .first()
+        )
         current = stored["revision"] if stored else 0
         if revision != current:
             raise Conflict(
@@ -203,27 +226,35 @@ async def moderate(
         if problems:
             raise Invalid(problems)
         answer = moderated.answer()
-        values = {
-            Moderation.score: answer.score,
-            Moderation.not_applicable: answer.not_applicable,
-            Moderation.rationale: moderated.rationale.strip(),
-            Moderation.strength: moderated.strength.strip(),
-            Moderation.improvement: moderated.improvement.strip(),
-            Moderation.revision: current + 1,
-            Moderation.moderated_by: actor.id,
-            Moderation.updated_at: _now(),
+        values: dict[str, Any] = {
+            "score": answer.score,
+            "not_applicable": answer.not_applicable,
+            "rationale": moderated.rationale.strip(),
+            "strength": moderated.strength.strip(),
+            "improvement": moderated.improvement.strip(),
+            "revision": current + 1,
+            "moderated_by": actor.id,
+            "updated_at": _now(),
         }
         if stored is None:
-            await Moderation(
-                assessment=loaded.id, element_code=code,
-                **{column._meta.name: value for column, value in values.items()},
-            ).save()
+            await Moderation(assessment=loaded.id, element_code=code, **values).save()
         else:
-            await Moderation.update(values).where(Moderation.id == stored["id"])
-        after = {"element": code, "score": answer.score, "not_applicable": answer.not_applicable,
-                 "rationale": moderated.rationale.strip(), "revision": current + 1}
-        await record(actor, "moderation.save", "assessment", loaded.id,
-                     before=moderation_json(stored), after=after)
+            await Moderation.update(**values).where(Moderation.id == stored["id"])
+        after = {
+            "element": code,
+            "score": answer.score,
+            "not_applicable": answer.not_applicable,
+            "rationale": moderated.rationale.strip(),
+            "revision": current + 1,
+        }
+        await record(
+            actor,
+            "moderation.save",
+            "assessment",
+            loaded.id,
+            before=moderation_json(stored),
+            after=after,
+        )
     return {"revision": current + 1}
 
 
@@ -233,9 +264,7 @@ async def _department_answers(assessment_id: UUID, code: str | None = None) -> d
     )
     if code is not None:
         query = query.where(Response.element_code == code)
-    return {
-        r["element_code"]: Answer(r["score"], r["not_applicable"]) for r in await query
-    }
+    return {r["element_code"]: Answer(r["score"], r["not_applicable"]) for r in await query}
 
 
 async def moderated_answers(assessment_id: UUID) -> dict[str, Stored]:
@@ -243,7 +272,8 @@ async def moderated_answers(assessment_id: UUID) -> dict[str, Stored]:
         Moderation.element_code, Moderation.score, Moderation.not_applicable, Moderation.rationale
     ).where(Moderation.assessment == assessment_id)
     return {
-        r["element_code"]: Stored(Answer(r["score"], r["not_applicable"]), r["rationale"]) for r in rows
+        r["element_code"]: Stored(Answer(r["score"], r["not_applicable"]), r["rationale"])
+        for r in rows
     }
 
 
@@ -276,15 +306,19 @@ async def return_to_department(
             Response.assessment == loaded.id
         )
         await move(
-            actor, loaded, Action.RETURN, target,
+            actor,
+            loaded,
+            Action.RETURN,
+            target,
             updates={Assessment.return_reason: reason, Assessment.return_elements: codes},
-            note=reason, audit={"reason": reason, "elements": codes},
+            note=reason,
+            audit={"reason": reason, "elements": codes},
         )
     return {"id": str(loaded.id), "status": target, "reason": reason, "elements": codes}
 
 
 async def complete(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
-    """in_review -> moderated once every element has a moderated answer (and rationale where needed)."""
+    """in_review -> moderated once every element is moderated (with rationales where needed)."""
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
         assignment = require_assigned(actor, loaded, "complete its moderation")
@@ -305,8 +339,16 @@ async def complete(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
         stored = to_stored(result)
         percent = None if result.overall is None else str(result.overall)
         await move(
-            actor, loaded, Action.COMPLETE, target,
+            actor,
+            loaded,
+            Action.COMPLETE,
+            target,
             updates={Assessment.moderated_result: stored, Assessment.moderated_percent: percent},
             audit={"moderated_result": stored},
         )
-    return {"id": str(loaded.id), "status": target, "moderated": for_api(stored), "moderated_percent": percent}
+    return {
+        "id": str(loaded.id),
+        "status": target,
+        "moderated": for_api(stored),
+        "moderated_percent": percent,
+    }

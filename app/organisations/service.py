@@ -1,4 +1,4 @@
-"""Organisations: create and list."""
+"""Organisations: create and list. Only administrators (and the command line) create them."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from app import db
+from app.accounts import policy
 from app.audit.service import record
-from app.errors import Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.organisations.kinds import KINDS
 from app.organisations.tables import Organisation
 
@@ -17,7 +18,9 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 def validate(slug: str, name: str, kind: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not SLUG.match(slug or "") or len(slug) > 64:
-        problems["slug"] = "Enter a slug of lower-case letters, digits and single hyphens, like 'hm-revenue'"
+        problems["slug"] = (
+            "Enter a slug of lower-case letters, digits and single hyphens, like 'hm-revenue'"
+        )
     if not (name or "").strip():
         problems["name"] = "Enter the organisation's name"
     elif len(name) > 200:
@@ -40,7 +43,10 @@ def to_dict(row: dict[str, Any], parent_slug: str | None = None) -> dict[str, An
 async def create(
     actor: Any, slug: str, name: str, kind: str = "department", parent: str | None = None
 ) -> dict[str, Any]:
-    slug, name = (slug or "").strip(), (name or "").strip()
+    if not policy.may_manage_organisations(actor):
+        raise Forbidden("Only an administrator can create organisations")
+    slug, name, kind = (slug or "").strip(), (name or "").strip(), (kind or "").strip()
+    parent = (parent or "").strip() or None
     problems = validate(slug, name, kind)
     async with db.transaction():
         if not problems and await Organisation.exists().where(Organisation.slug == slug):
@@ -52,7 +58,9 @@ async def create(
                 problems["parent"] = f"No organisation has slug '{parent}'"
         if problems:
             raise Invalid(problems)
-        org = Organisation(slug=slug, name=name, kind=kind, parent=parent_row["id"] if parent_row else None)
+        org = Organisation(
+            slug=slug, name=name, kind=kind, parent=parent_row["id"] if parent_row else None
+        )
         await org.save()
         result = to_dict(org.to_dict(), parent)
         await record(actor, "organisation.create", "organisation", org.id, after=result)
@@ -60,9 +68,13 @@ async def create(
 
 
 async def list_all(limit: int = 1000) -> list[dict[str, Any]]:
-    rows = await Organisation.select(
-        Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
-    ).order_by(Organisation.name).limit(limit)
+    rows = (
+        await Organisation.select(
+            *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
+        )
+        .order_by(Organisation.name)
+        .limit(limit)
+    )
     return [to_dict(r, r["parent_slug"]) for r in rows]
 
 

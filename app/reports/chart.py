@@ -52,7 +52,8 @@ def theme_chart_svg(bars: Sequence[Bar], title: str = "Theme percents") -> str:
     height = TOP + group * len(bars) + BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
+        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" '
+        'font-size="11">',
         f"<title>{escape(title)}</title>",
         f'<rect x="{LABEL_WIDTH}" y="8" width="12" height="10" fill="{SELF_COLOUR}"/>',
         f'<text x="{LABEL_WIDTH + 16}" y="17" fill="{TEXT_COLOUR}">Self-assessed</text>',
@@ -62,29 +63,39 @@ def theme_chart_svg(bars: Sequence[Bar], title: str = "Theme percents") -> str:
     axis_y = TOP + group * len(bars) - GROUP_GAP + 6
     for tick in range(0, 101, 25):
         x = LABEL_WIDTH + tick * BAR_AREA // 100
-        parts.append(f'<line x1="{x}" y1="{TOP - 4}" x2="{x}" y2="{axis_y}" stroke="{GRID_COLOUR}" '
-                     'stroke-width="0.5"/>')
-        parts.append(f'<text x="{x}" y="{axis_y + 14}" text-anchor="middle" fill="{TEXT_COLOUR}">'
-                     f"{tick}%</text>")
+        parts.append(
+            f'<line x1="{x}" y1="{TOP - 4}" x2="{x}" y2="{axis_y}" stroke="{GRID_COLOUR}" '
+            'stroke-width="0.5"/>'
+        )
+        parts.append(
+            f'<text x="{x}" y="{axis_y + 14}" text-anchor="middle" fill="{TEXT_COLOUR}">'
+            f"{tick}%</text>"
+        )
     for index, bar in enumerate(bars):
         y = TOP + index * group
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT + 2}" text-anchor="end" '
-                     f'fill="{TEXT_COLOUR}">{escape(_shorten(bar.label))}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT + 2}" text-anchor="end" '
+            f'fill="{TEXT_COLOUR}">{escape(_shorten(bar.label))}</text>'
+        )
         for offset, percent, colour in (
             (0, bar.self_percent, SELF_COLOUR),
             (BAR_HEIGHT + BAR_GAP, bar.moderated_percent, MODERATED_COLOUR),
         ):
             length = _length(percent)
             top = y + offset
-            parts.append(f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" '
-                         f'fill="{colour}"/>')
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" '
+                f'fill="{colour}"/>'
+            )
             shown = display_percent(percent) + ("%" if percent is not None else "")
-            parts.append(f'<text x="{LABEL_WIDTH + length + 4}" y="{top + BAR_HEIGHT - 3}" '
-                         f'fill="{TEXT_COLOUR}">{escape(shown)}</text>')
+            parts.append(
+                f'<text x="{LABEL_WIDTH + length + 4}" y="{top + BAR_HEIGHT - 3}" '
+                f'fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def data_uri(svg: str) -> str:
-    """The SVG as a data: URI, for an <img> with alt text (allowed by the CSP and the PDF fetcher)."""
+    """The SVG as a data: URI for an <img> with alt text (the CSP and the PDF fetcher allow it)."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")

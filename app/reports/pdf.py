@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import mimetypes
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -60,7 +61,7 @@ def static_only_fetcher(*asset_dirs: Path) -> Any:
 
     roots = tuple(p.resolve() for p in (STATIC_DIR, *asset_dirs))
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
@@ -73,7 +74,10 @@ def static_only_fetcher(*asset_dirs: Path) -> Any:
             path = Path(unquote(parts.path)).resolve()
             if not _inside(path, roots) or not path.is_file():
                 raise ValueError(f"Refused to fetch {url}: outside the project's static files")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": media_type}
+            )
 
     return StaticOnlyFetcher(allowed_protocols={"data", "file"})
 
@@ -96,8 +100,11 @@ def render_sync(html: str, assets: Path = REPORT_ASSETS) -> bytes:
     """Render HTML to tagged PDF bytes here and now; relative links resolve inside `assets`."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=assets.resolve().as_uri() + "/",
-                    url_fetcher=static_only_fetcher(assets))
+    document = HTML(
+        string=html,
+        base_url=assets.resolve().as_uri() + "/",
+        url_fetcher=static_only_fetcher(assets),
+    )
     return document.write_pdf(font_config=_font_configuration(), **PDF_OPTIONS)
 
 
@@ -105,8 +112,11 @@ def page_count_sync(html: str, assets: Path = REPORT_ASSETS) -> int:
     """How many pages `html` lays out to (for benchmarks)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=assets.resolve().as_uri() + "/",
-                    url_fetcher=static_only_fetcher(assets))
+    document = HTML(
+        string=html,
+        base_url=assets.resolve().as_uri() + "/",
+        url_fetcher=static_only_fetcher(assets),
+    )
     return len(document.render(font_config=_font_configuration(), **PDF_OPTIONS).pages)
 
 
@@ -155,19 +165,21 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
-async def run(job: Callable[..., T], *args: Any, timeout: float = RENDER_TIMEOUT_SECONDS) -> T:
-    """Run `job(*args)` in the render pool; RenderFailed if it takes longer than `timeout`."""
+async def run(job: Callable[..., T], *args: Any, seconds: float = RENDER_TIMEOUT_SECONDS) -> T:
+    """Run `job(*args)` in the render pool; RenderFailed if it takes longer than `seconds`."""
     loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(loop.run_in_executor(_executor(), job, *args), timeout)
+        return await asyncio.wait_for(loop.run_in_executor(_executor(), job, *args), seconds)
     except TimeoutError as exc:
         _discard_pool()
-        raise RenderFailed(f"Rendering the document took longer than {timeout:g} seconds") from exc
+        raise RenderFailed(f"Rendering the document took longer than {seconds:g} seconds") from exc
     except BrokenProcessPool as exc:
         _discard_pool()
         raise RenderFailed("The document renderer stopped unexpectedly; try again") from exc
 
 
-async def render(html: str, assets: Path = REPORT_ASSETS, timeout: float = RENDER_TIMEOUT_SECONDS) -> bytes:
+async def render(
+    html: str, assets: Path = REPORT_ASSETS, seconds: float = RENDER_TIMEOUT_SECONDS
+) -> bytes:
     """Render HTML to tagged PDF bytes in the pool, without blocking the event loop."""
-    return await run(render_sync, html, assets, timeout=timeout)
+    return await run(render_sync, html, assets, seconds=seconds)

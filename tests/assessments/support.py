@@ -57,12 +57,18 @@ async def small_framework(version: str = "1.0") -> dict[str, Any]:
     return await make_framework_version(text=SMALL_FRAMEWORK.replace('"1.0"', f'"{version}"'))
 
 
-async def make_evidence(organisation: dict[str, Any], user: dict[str, Any], title: str = "") -> dict[str, Any]:
+async def make_evidence(
+    organisation: dict[str, Any], user: dict[str, Any], title: str = ""
+) -> dict[str, Any]:
     """An evidence row (metadata only: these tests never read the file)."""
     n = next(_seq)
     item = Evidence(
-        organisation=organisation["id"], title=title or f"Board minutes {n}", filename=f"minutes-{n}.pdf",
-        media_type="application/pdf", size=1234, sha256=hashlib.sha256(str(n).encode()).hexdigest(),
+        organisation=organisation["id"],
+        title=title or f"Board minutes {n}",
+        filename=f"minutes-{n}.pdf",
+        media_type="application/pdf",
+        size=1234,
+        sha256=hashlib.sha256(str(n).encode()).hexdigest(),
         uploaded_by=user["id"],
     )
     await item.save()
@@ -71,5 +77,11 @@ async def make_evidence(organisation: dict[str, Any], user: dict[str, Any], titl
 
 def answer(revision: int = 0, score: int | None = 2, **fields: Any) -> dict[str, Any]:
     """A PUT body for one response."""
-    return {"revision": revision, "score": score, "not_applicable": False, "narrative": "", "evidence": [],
-            **fields}
+    return {
+        "revision": revision,
+        "score": score,
+        "not_applicable": False,
+        "narrative": "",
+        "evidence": [],
+        **fields,
+    }

@@ -167,7 +167,9 @@ async def test_signed_in_user_sees_their_name_and_a_sign_out_form(
 async def test_signed_out_page_has_no_sign_out(client: AsyncTestClient[Litestar]) -> None:
     soup = await soup_of(client, "/page")
     assert "Sign out" not in soup.get_text()
-    assert soup.find(class_="govuk-service-navigation") is None
+    assert soup.find("form", class_="charter-sign-out") is None
+    public_links = [a["href"] for a in soup.select(".govuk-service-navigation__list a")]
+    assert public_links == ["/league-tables", "/verify"]
 
 
 async def test_nav_items_appear_with_the_current_page_marked(

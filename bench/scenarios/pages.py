@@ -1,0 +1,155 @@
+"""The element form page and the task list page under load, against two floors taken in the same
+run: the hello-world route of the same server (same middleware, same signed-in cookie) and the
+page's own template rendered alone, with the very context the page rendered it with.
+
+Target (issue 8): a page costs at most 1.5x (bare render + hello-world request) and serves at
+least 400 requests/s. "Cost" is the server process's CPU time per request (all its threads, from
+/proc/<pid>/stat), and the floor adds like for like: the CPU time of one bare render + the server's
+CPU time per hello-world request. CPU time, unlike wall time, does not move when other processes
+share the machine; requests/s, p50 and p99 (wall clock) are shown too.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import httpx
+
+from bench.bench_app import HELLO
+from bench.client import Connection, Load, closed_loop
+from bench.context import Context, fill
+from bench.figures import Figure, at_most, percentile, ratio_of, skipped
+from bench.seed import browser_headers, sign_in
+from bench.server import cpu_seconds
+
+CONCURRENCY = 8
+MIN_RPS = 400
+MAX_COST_RATIO = 1.5
+
+# The shapes the page routes may take; --element-page / --task-list-page name them exactly.
+ELEMENT_PAGE = re.compile(r"^/assessments/\{[^}]+\}/(?:elements?|responses?|answers?)/\{[^}]+\}/?$")
+TASK_LIST_PAGE = re.compile(r"^/assessments/\{[^}]+\}/?$")
+
+
+def find_page(ctx: Context, option: str, shape: re.Pattern[str]) -> str | None:
+    if ctx.options.get(option):
+        return ctx.options[option]
+    return next((p for p in ctx.routes("GET") if shape.match(p)), None)
+
+
+async def load(ctx: Context, path: str, headers: dict[str, str]) -> tuple[Load, float | None]:
+    """The load, and the server's CPU milliseconds per request during it."""
+
+    async def step(connection: Connection, _: int) -> Any:
+        return await connection.request("GET", path, headers)
+
+    await closed_loop(ctx.server.port, step, CONCURRENCY, seconds=ctx.scale(0.3, 0.6))  # warm up
+    cpu = cpu_seconds(ctx.server.pid)
+    measured = await closed_loop(ctx.server.port, step, CONCURRENCY, seconds=ctx.scale(1.2, 3.0))
+    used = cpu_seconds(ctx.server.pid) - cpu
+    return measured, used / measured.count * 1000 if measured.count else None
+
+
+class Recorder:
+    """Wraps the app's template engine to keep the last template a page rendered and its context."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.template: Any = None
+        self.context: dict[str, Any] | None = None
+
+    def get_template(self, name: str) -> Any:
+        template = self.engine.get_template(name)
+        recorder = self
+
+        class Recording:
+            def render(self, **context: Any) -> str:
+                recorder.template, recorder.context = template, context
+                return template.render(**context)
+
+        return Recording()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+
+async def bare_render(ctx: Context, path: str, cookies: dict[str, str]) -> tuple[list[float], float, str]:
+    """Render the page's template alone (no HTTP, no database), repeatedly: wall seconds of each
+    render, CPU milliseconds per render, and the template's name."""
+    app = ctx.app
+    recorder = Recorder(app.template_engine)
+    app.template_engine = recorder  # type: ignore[assignment]
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1",
+                                     cookies=cookies) as client:
+            reply = await client.get(path)
+    finally:
+        app.template_engine = recorder.engine
+    if reply.status_code != 200 or recorder.template is None:
+        return [], 0.0, f"in-process GET answered {reply.status_code} without rendering a template"
+    template, context = recorder.template, recorder.context or {}
+    for _ in range(5):
+        template.render(**context)
+    times = []
+    deadline = time.perf_counter() + ctx.scale(0.5, 1.5)
+    cpu = time.thread_time()
+    while time.perf_counter() < deadline:
+        began = time.perf_counter()
+        template.render(**context)
+        times.append(time.perf_counter() - began)
+    return times, (time.thread_time() - cpu) / len(times) * 1000, template.name
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+async def run(ctx: Context) -> list[Figure]:
+    db = ctx.database
+    cookies = await sign_in(ctx.server, ctx.seeded.lead["email"])
+    headers = browser_headers(cookies)
+    hello, hello_cpu = await load(ctx, HELLO, headers)
+    figures = [
+        Figure("hello-world (floor)", "server CPU per request", hello_cpu, "ms", database=db,
+               note=hello.error_note()),
+        Figure("hello-world (floor)", "req/s", hello.per_second, "req/s", database=db),
+        Figure("hello-world (floor)", "p50", hello.ms(50), "ms", database=db),
+        Figure("hello-world (floor)", "p99", hello.ms(99), "ms", database=db),
+    ]
+    assessment, code = ctx.seeded.assessment["id"], ctx.seeded.codes[1]
+    pages = [
+        ("element form page", find_page(ctx, "element_page", ELEMENT_PAGE), (assessment, code)),
+        ("task list page", find_page(ctx, "task_list_page", TASK_LIST_PAGE), (assessment,)),
+    ]
+    for label, route, values in pages:
+        if route is None:
+            figures.append(skipped(label, "route missing", db))
+            continue
+        path = fill(route, *values)
+        renders, render_cpu, template = await bare_render(ctx, path, cookies)
+        if not renders:
+            figures.append(skipped(label, f"{path}: {template}", db))
+            continue
+        page, cost = await load(ctx, path, headers)
+        floor = render_cpu + hello_cpu if hello_cpu is not None else None
+        cost_ratio = ratio_of(cost, floor)
+        errors = page.errors()
+        figures += [
+            Figure(label, "bare render CPU (floor)", render_cpu, "ms", database=db,
+                   note=f"{template}; wall p50 {_ms(percentile(renders, 50)) or 0:.1f} ms, "
+                   f"p99 {_ms(percentile(renders, 99)) or 0:.1f} ms",
+                   detail={"renders": len(renders), "template": template}),
+            Figure(label, "server CPU per request", cost, "ms", floor, "render + hello", cost_ratio,
+                   f"<= {MAX_COST_RATIO}x", at_most(cost_ratio, MAX_COST_RATIO) if not errors else False,
+                   db, note=page.error_note(), detail={"path": path, "route": route}),
+            Figure(label, "req/s", page.per_second, "req/s", hello.per_second, "hello",
+                   ratio_of(page.per_second, hello.per_second), f">= {MIN_RPS} req/s",
+                   page.per_second >= MIN_RPS and not errors, db),
+            Figure(label, "p50", page.ms(50), "ms", hello.ms(50), "hello", ratio_of(page.ms(50), hello.ms(50)),
+                   database=db),
+            Figure(label, "p99", page.ms(99), "ms", hello.ms(99), "hello", ratio_of(page.ms(99), hello.ms(99)),
+                   database=db, note=f"{CONCURRENCY} clients, {page.count} requests"),
+        ]
+    return figures

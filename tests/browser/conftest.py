@@ -1,0 +1,113 @@
+"""Real headless Chromium (Debian's, driven by Playwright) against the app served by uvicorn in a
+subprocess on a free local port, sharing the test run's database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The base URL of a running Charter, sharing the run's database and secret key."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    url = f"http://127.0.0.1:{port}"
+    # Litestar matches the Host header with its port; the CSRF origin check uses the bare host.
+    env = {
+        **os.environ,
+        "CHARTER_BASE_URL": url,
+        "CHARTER_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",
+    }
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the app did not start on {url}")
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+async def browser(live_server: str) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        await chromium.close()
+
+
+async def new_context(
+    browser: Browser, live_server: str, javascript: bool = True
+) -> BrowserContext:
+    return await browser.new_context(base_url=live_server, java_script_enabled=javascript)
+
+
+async def sign_in(context: BrowserContext, user: dict[str, Any], password: str) -> None:
+    """Sign in through the API: the session cookie lands in the browser context's cookie jar."""
+    response = await context.request.post(
+        "/api/v1/auth/login", data={"email": user["email"], "password": password}
+    )
+    assert response.ok, await response.text()
+
+
+async def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    results = await Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
