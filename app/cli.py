@@ -177,6 +177,26 @@ def tokens_create(email: str, name: str) -> None:
     click.echo(token["token"])
 
 
+@main.command()
+@click.option(
+    "--if-empty", is_flag=True, help="do nothing (successfully) when the database has data already"
+)
+def demo(if_empty: bool) -> None:
+    """Fill an empty database with a realistic demo and print who to sign in as."""
+    from app.demo.service import existing_data, fill, overview
+    from app.settings import Settings
+
+    found = run(existing_data())
+    if if_empty and any(found.values()):
+        click.echo(
+            f"Demo not loaded: the database already has {found['organisations']} organisation(s) "
+            f"and {found['users']} user(s)."
+        )
+        return
+    for line in overview(run(fill(Settings.from_env()))):
+        click.echo(line)
+
+
 @main.group()
 def audit() -> None:
     """Inspect the audit record."""

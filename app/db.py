@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 
 BUSY_TIMEOUT_SECONDS = 30
 
 
 class DurableSQLiteConnection(sqlite3.Connection):
-    """Every connection Piccolo opens gets the same pragmas: WAL, durable commits, FKs, waits on locks."""
+    """Every connection gets the same pragmas: WAL, durable commits, foreign keys, lock waits."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -28,11 +29,57 @@ class DurableSQLiteConnection(sqlite3.Connection):
         self.execute("PRAGMA foreign_keys=ON")
 
 
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo opens a new connection, with its own thread, for every query outside a transaction;
+    that costs more than most queries. Keep a few idle connections and reuse them instead."""
+
+    MAX_IDLE = 8
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._idle: list[aiosqlite.Connection] = []
+
+    async def _borrow(self) -> aiosqlite.Connection:
+        if self._idle:
+            return self._idle.pop()
+        pending = aiosqlite.connect(**self.connection_kwargs)
+        # A pooled connection must not keep the process alive at exit (committed data is in WAL).
+        pending._thread.daemon = True
+        connection = await pending
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        return connection
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        connection = await self._borrow()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                await connection.commit()
+                rows = await cursor.fetchall()
+        except BaseException:
+            await connection.close()  # never hand out a connection in an unknown state
+            raise
+        if len(self._idle) < self.MAX_IDLE:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+        return rows
+
+    async def close_idle(self) -> None:
+        while self._idle:
+            await self._idle.pop().close()
+
+
 def engine_for(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
         path = database_url.removeprefix("sqlite:///")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(
+        return PooledSQLiteEngine(
             path=path, factory=DurableSQLiteConnection, timeout=BUSY_TIMEOUT_SECONDS
         )
     if database_url.startswith(("postgresql://", "postgres://")):
@@ -59,7 +106,7 @@ def engine() -> Engine:
 
 @asynccontextmanager
 async def transaction() -> AsyncIterator[Any]:
-    """A write transaction; on SQLite it takes the write lock at once so two writers never deadlock."""
+    """A write transaction; on SQLite it takes the write lock at once, so writers never deadlock."""
     db = engine()
     if isinstance(db, SQLiteEngine):
         async with db.transaction(transaction_type=TransactionType.immediate) as tx:
@@ -84,3 +131,5 @@ async def stop() -> None:
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
         db.pool = None
+    if isinstance(db, PooledSQLiteEngine):
+        await db.close_idle()

@@ -41,6 +41,7 @@ from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
 from app.league_tables import api as league_tables_api, pages as league_tables_pages
 from app.moderation import api as moderation_api
+from app.openapi import DocumentedErrors
 from app.moderation import pages as moderation_pages
 from app.organisations import api as organisations_api
 from app.reports import api as reports_api, pages as reports_pages
@@ -110,7 +111,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/sign-in?{urlencode({'next': target})}")
+        return Redirect(f"/sign-in?{urlencode({'next': target}, safe='/')}")
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException) and exc.extra:
         extra["problems"] = exc.extra
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         openapi_config=OpenAPIConfig(title="Charter API", version="1", path="/schema"),
+        plugins=[DocumentedErrors()],
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -164,6 +165,8 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
         undefined=CharterUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code; checking every file's mtime on each render costs CPU.
+        auto_reload=os.environ.get("CHARTER_TEMPLATE_RELOAD") == "1",
     )
     env.filters.update(percent=percent, date=govuk_date, datetime=govuk_datetime)
     env.globals.update(

@@ -32,7 +32,7 @@ class Context:
 
     @property
     def app(self) -> Litestar:
-        """The same app as the server's, in this process: to find routes and to render templates alone."""
+        """The server's app, built in this process: to list routes and render templates alone."""
         if self._app is None:
             from bench.bench_app import create_bench_app
 
@@ -43,7 +43,9 @@ class Context:
         """Paths (with their {param:type} placeholders) that answer `method`."""
         found = []
         for route in self.app.routes:
-            if isinstance(route, HTTPRoute) and any(method in h.http_methods for h in route.route_handlers):
+            if isinstance(route, HTTPRoute) and any(
+                method in h.http_methods for h in route.route_handlers
+            ):
                 found.append(route.path)
         return found
 

@@ -1,7 +1,7 @@
-"""The benchmarks kept in scripts of their own: bench/render.py (certificate and board report against
-a minimal WeasyPrint document) and bench/league_tables.py (publication over 2,000 organisations
-against the bare SQL aggregation). Each runs as a subprocess, exactly as it runs by hand, and merges
-its key into the results file; the figures under that key join the table."""
+"""The benchmarks kept in scripts of their own: bench/render.py (certificate and board report
+against a minimal WeasyPrint document) and bench/league_tables.py (publication over 2,000
+organisations against the bare SQL aggregation). Each runs as a subprocess, exactly as it runs
+by hand, and merges its key into the results file; the figures under that key join the table."""
 
 from __future__ import annotations
 
@@ -28,7 +28,12 @@ def _arguments(name: str, source: str, quick: bool, database: str, results: Path
     if name == "render":
         wanted += ["--repeat", "2" if quick else "5"]
     else:
-        wanted += ["--json", str(results), "--database", "postgresql" if database == "postgresql" else "sqlite"]
+        wanted += [
+            "--json",
+            str(results),
+            "--database",
+            "postgresql" if database == "postgresql" else "sqlite",
+        ]
         if quick:
             wanted += ["--quick", "--organisations", str(QUICK_ORGANISATIONS)]
     found: list[str] = []
@@ -55,14 +60,30 @@ def _render_figures(found: dict[str, Any]) -> list[Figure]:
     report_target = found.get("report_per_page_target", 12)
     return [
         Figure("PDF rendering", "minimal one-page document (floor)", minimal, "ms"),
-        Figure("PDF rendering", "certificate", found["certificate_seconds"] * 1000, "ms", minimal, "minimal",
-               found["certificate_ratio"], f"<= {certificate_target:g}x",
-               at_most(found["certificate_ratio"], certificate_target),
-               note=f"signing adds {found.get('certificate_sign_seconds', 0) * 1000:.0f} ms"),
-        Figure("PDF rendering", "board report, per page", per_page, "ms", minimal, "minimal",
-               found["report_per_page_ratio"], f"<= {report_target:g}x",
-               at_most(found["report_per_page_ratio"], report_target),
-               note=f"{pages} pages in {found['report_seconds']:.2f} s"),
+        Figure(
+            "PDF rendering",
+            "certificate",
+            found["certificate_seconds"] * 1000,
+            "ms",
+            minimal,
+            "minimal",
+            found["certificate_ratio"],
+            f"<= {certificate_target:g}x",
+            at_most(found["certificate_ratio"], certificate_target),
+            note=f"signing adds {found.get('certificate_sign_seconds', 0) * 1000:.0f} ms",
+        ),
+        Figure(
+            "PDF rendering",
+            "board report, per page",
+            per_page,
+            "ms",
+            minimal,
+            "minimal",
+            found["report_per_page_ratio"],
+            f"<= {report_target:g}x",
+            at_most(found["report_per_page_ratio"], report_target),
+            note=f"{pages} pages in {found['report_seconds']:.2f} s",
+        ),
     ]
 
 
@@ -90,22 +111,45 @@ def run(names: list[str], quick: bool, results: Path, database: str) -> list[Fig
         before = _read(written_to, name)
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         try:
-            done = subprocess.run([sys.executable, str(script), *arguments], cwd=REPO, timeout=TIMEOUT,
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, str(script), *arguments],
+                cwd=REPO,
+                timeout=TIMEOUT,
+                capture_output=True,
+                text=True,
+            )
         except subprocess.TimeoutExpired:
-            figures.append(Figure(name, "-", None, "", passed=False, note=f"failed: took over {TIMEOUT} s"))
+            figures.append(
+                Figure(name, "-", None, "", passed=False, note=f"failed: took over {TIMEOUT} s")
+            )
             continue
         after = _read(written_to, name)
         if not isinstance(after, dict) or after == before:
             print(done.stdout[-2000:], done.stderr[-3000:], file=sys.stderr)
-            figures.append(Figure(name, "-", None, "", passed=False,
-                                  note=f"failed: bench/{name}.py exited {done.returncode} without results"))
+            figures.append(
+                Figure(
+                    name,
+                    "-",
+                    None,
+                    "",
+                    passed=False,
+                    note=f"failed: bench/{name}.py exited {done.returncode} without results",
+                )
+            )
             continue
         try:
             figures += CONVERT[name](after)
         except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-            figures.append(Figure(name, "-", None, "", passed=False,
-                                  note=f"failed: could not read its results ({type(exc).__name__}: {exc})"))
+            figures.append(
+                Figure(
+                    name,
+                    "-",
+                    None,
+                    "",
+                    passed=False,
+                    note=f"failed: could not read its results ({type(exc).__name__}: {exc})",
+                )
+            )
         if written_to != results:  # keep every figure of this run in the one results file
             _merge(results, name, after)
     return figures

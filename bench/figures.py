@@ -87,8 +87,17 @@ def table(figures: Iterable[Figure]) -> str:
             floor = f"{floor} ({f.floor_label})"
         ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
         rows.append(
-            (f.scenario, f.database or "-", f.measure, value, floor, ratio, f.target or "-",
-             _mark(f.passed), f.note)
+            (
+                f.scenario,
+                f.database or "-",
+                f.measure,
+                value,
+                floor,
+                ratio,
+                f.target or "-",
+                _mark(f.passed),
+                f.note,
+            )
         )
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header) - 1)]
     lines = []

@@ -19,12 +19,26 @@ class Profiler:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Profiler:
-        spy = shutil.which("py-spy") or str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "py-spy")
+        spy = shutil.which("py-spy") or str(
+            Path(__file__).resolve().parent.parent / ".venv" / "bin" / "py-spy"
+        )
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [spy, "record", "--pid", str(self.pid), "--rate", str(RATE), "--format", "raw",
-             "--nonblocking", "-o", str(self.out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                spy,
+                "record",
+                "--pid",
+                str(self.pid),
+                "--rate",
+                str(RATE),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "-o",
+                str(self.out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return self
 

@@ -1,4 +1,4 @@
-"""Charter's benchmarks: `python bench/run.py [--quick] [--only NAME] [--database sqlite|postgresql|both]`.
+"""Charter's benchmarks: `python bench/run.py [--quick] [--only NAME] [--database DB]`.
 
 Prints a table and writes bench/results.json. Every figure is judged against a floor measured in
 the same run, so the ratios hold on a noisy machine. See bench/README.md for what each figure means.
@@ -42,21 +42,53 @@ def _suite(database: str, scenarios: list[str], args: argparse.Namespace) -> lis
         return []
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = Path(out.name)
-    command = [sys.executable, "-m", "bench.suite", "--database", database,
-               "--scenarios", ",".join(scenarios), "--out", str(out_path),
-               "--element-page", args.element_page, "--task-list-page", args.task_list_page]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.suite",
+        "--database",
+        database,
+        "--scenarios",
+        ",".join(scenarios),
+        "--out",
+        str(out_path),
+        "--element-page",
+        args.element_page,
+        "--task-list-page",
+        args.task_list_page,
+    ]
     command += ["--quick"] * args.quick + ["--keep"] * args.keep
     if args.profile:
         command += ["--profile", str(args.profile.resolve())]
     try:
         done = subprocess.run(command, cwd=REPO, timeout=SUITE_TIMEOUT)
         if done.returncode != 0 or not out_path.stat().st_size:
-            return [Figure(s, "-", None, "", passed=False, database=database,
-                           note=f"failed: the {database} run exited with {done.returncode}") for s in scenarios]
+            return [
+                Figure(
+                    s,
+                    "-",
+                    None,
+                    "",
+                    passed=False,
+                    database=database,
+                    note=f"failed: the {database} run exited with {done.returncode}",
+                )
+                for s in scenarios
+            ]
         return [Figure.from_dict(d) for d in json.loads(out_path.read_text())]
     except subprocess.TimeoutExpired:
-        return [Figure(s, "-", None, "", passed=False, database=database,
-                       note=f"failed: the {database} run took over {SUITE_TIMEOUT} s") for s in scenarios]
+        return [
+            Figure(
+                s,
+                "-",
+                None,
+                "",
+                passed=False,
+                database=database,
+                note=f"failed: the {database} run took over {SUITE_TIMEOUT} s",
+            )
+            for s in scenarios
+        ]
     finally:
         out_path.unlink(missing_ok=True)
 
@@ -72,19 +104,47 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, list[str]]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs (under a minute); same targets")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help=f"run only these (repeat or comma-separate): {', '.join(ALL)}")
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both",
-                        help="both (default): every scenario on SQLite, autosave on PostgreSQL as well")
-    parser.add_argument("--element-page", default="", metavar="PATH",
-                        help="the element form page's route, e.g. /assessments/{id}/elements/{code}")
-    parser.add_argument("--task-list-page", default="", metavar="PATH", help="the task list page's route")
-    parser.add_argument("--keep", action="store_true", help="keep temp folders, logs and the PG database")
-    parser.add_argument("--profile", type=Path, default=None, metavar="DIR",
-                        help="record the server with py-spy during each scenario into DIR (slows it a little)")
-    parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write results (default {RESULTS})")
+    parser = argparse.ArgumentParser(
+        prog="python bench/run.py", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs (under a minute); same targets"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"run only these (repeat or comma-separate): {', '.join(ALL)}",
+    )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql", "both"),
+        default="both",
+        help="both (default): every scenario on SQLite, autosave on PostgreSQL as well",
+    )
+    parser.add_argument(
+        "--element-page",
+        default="",
+        metavar="PATH",
+        help="the element form page's route, e.g. /assessments/{id}/elements/{code}",
+    )
+    parser.add_argument(
+        "--task-list-page", default="", metavar="PATH", help="the task list page's route"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep temp folders, logs and the PG database"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="record the server with py-spy during each scenario into DIR (slows it a little)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=RESULTS, help=f"where to write results (default {RESULTS})"
+    )
     args = parser.parse_args(argv)
     args.only = [n.strip() for o in args.only for n in o.split(",") if n.strip()] or list(ALL)
     unknown = [n for n in args.only if n not in ALL]
@@ -98,13 +158,18 @@ def main(argv: list[str] | None = None) -> int:
             figures += [skipped(s, reason, database) for s in scenarios]
             continue
         figures += _suite(database, scenarios, args)
-    figures += extras.run([n for n in extras.EXTRAS if n in args.only], args.quick, args.json, args.database)
+    figures += extras.run(
+        [n for n in extras.EXTRAS if n in args.only], args.quick, args.json, args.database
+    )
 
     print()
     print(table(figures))
     missed = [f for f in figures if f.passed is False]
     seconds = time.perf_counter() - began
-    print(f"\n{len(missed)} target(s) missed" if missed else "\nevery target met", f"({seconds:.0f} s)")
+    print(
+        f"\n{len(missed)} target(s) missed" if missed else "\nevery target met",
+        f"({seconds:.0f} s)",
+    )
     _write(args.json, figures, args, seconds)
     print(f"results written to {args.json}")
     return 1 if missed else 0
@@ -126,8 +191,11 @@ def _write(path: Path, figures: list[Figure], args: argparse.Namespace, seconds:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
     }
     results["figures"] = [f.as_dict() for f in figures]
-    results["missed"] = [f"{f.scenario} {f.measure} ({f.database})".replace(" ()", "")
-                         for f in figures if f.passed is False]
+    results["missed"] = [
+        f"{f.scenario} {f.measure} ({f.database})".replace(" ()", "")
+        for f in figures
+        if f.passed is False
+    ]
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
 
 

@@ -37,7 +37,9 @@ EVIDENCE_ITEMS = 24
 def sixty_element_framework() -> str:
     """A framework of 60 elements whose texts are borrowed, in turn, from the shipped standard's,
     so pages carry text of realistic length."""
-    shipped = yaml.safe_load((REPO / "frameworks" / "public-service-customer-standard.yaml").read_text())
+    shipped = yaml.safe_load(
+        (REPO / "frameworks" / "public-service-customer-standard.yaml").read_text()
+    )
     texts = [e for t in shipped["themes"] for c in t["criteria"] for e in c["elements"]]
     themes = []
     n = 0
@@ -60,10 +62,22 @@ def sixty_element_framework() -> str:
                 if e == 2:
                     element["evidence_required"] = True
                 elements.append(element)
-            criteria.append({"code": f"T{t}.{c}", "title": f"{source_theme['title']}: part {c}",
-                             "elements": elements})
-        themes.append({"code": f"T{t}", "title": source_theme["title"], "weight": 1 + t % 3,
-                       "description": source_theme.get("description", ""), "criteria": criteria})
+            criteria.append(
+                {
+                    "code": f"T{t}.{c}",
+                    "title": f"{source_theme['title']}: part {c}",
+                    "elements": elements,
+                }
+            )
+        themes.append(
+            {
+                "code": f"T{t}",
+                "title": source_theme["title"],
+                "weight": 1 + t % 3,
+                "description": source_theme.get("description", ""),
+                "criteria": criteria,
+            }
+        )
     framework = {
         "format": 1,
         "slug": "bench-sixty-elements",
@@ -95,14 +109,25 @@ class Seeded:
 
 
 async def seed() -> Seeded:
-    shipped = [await make_framework_version(MAIN_FRAMEWORK), await make_framework_version(COMPLAINTS_FRAMEWORK)]
+    shipped = [
+        await make_framework_version(MAIN_FRAMEWORK),
+        await make_framework_version(COMPLAINTS_FRAMEWORK),
+    ]
     framework = await make_framework_version(text=sixty_element_framework())
-    codes = [e["code"] for t in yaml.safe_load(sixty_element_framework())["themes"]
-             for c in t["criteria"] for e in c["elements"]]
-    organisation = await make_organisation(slug="bench-department", name="Department for Benchmarks")
+    codes = [
+        e["code"]
+        for t in yaml.safe_load(sixty_element_framework())["themes"]
+        for c in t["criteria"]
+        for e in c["elements"]
+    ]
+    organisation = await make_organisation(
+        slug="bench-department", name="Department for Benchmarks"
+    )
     lead = await make_user("dept_lead", organisation, email="lead@bench.example.gov.uk")
     half = {code: i % 5 for i, code in enumerate(codes[: len(codes) // 2])}
-    assessment = await make_assessment(organisation, framework_version=framework, created_by=lead, answers=half)
+    assessment = await make_assessment(
+        organisation, framework_version=framework, created_by=lead, answers=half
+    )
     evidence = await _evidence_library(organisation, lead)
     await _link_evidence(assessment, evidence)
     return Seeded(organisation, lead, await token_for(lead), framework, codes, assessment, shipped)
@@ -113,11 +138,15 @@ async def _evidence_library(organisation: dict[str, Any], user: dict[str, Any]) 
     ids = []
     for n in range(EVIDENCE_ITEMS):
         item = Evidence(
-            organisation=organisation["id"], title=f"Customer insight report {n + 1}",
-            filename=f"insight-{n + 1}.pdf", media_type="application/pdf", size=120_000 + n,
+            organisation=organisation["id"],
+            title=f"Customer insight report {n + 1}",
+            filename=f"insight-{n + 1}.pdf",
+            media_type="application/pdf",
+            size=120_000 + n,
             sha256=hashlib.sha256(f"bench evidence {n}".encode()).hexdigest(),
             effective_on=dt.date(2026, 1, 1) + dt.timedelta(days=7 * n),
-            uploaded_by=user["id"], uploaded_at=dt.datetime.now(dt.UTC),
+            uploaded_by=user["id"],
+            uploaded_at=dt.datetime.now(dt.UTC),
         )
         await item.save()
         ids.append(item.id)
@@ -128,13 +157,18 @@ async def _link_evidence(assessment: dict[str, Any], evidence: list[Any]) -> Non
     responses = await Response.select(Response.id).where(Response.assessment == assessment["id"])
     for n, response in enumerate(responses):
         for k in range(3):
-            await ResponseEvidence(response=response["id"], evidence=evidence[(n + k) % len(evidence)]).save()
+            await ResponseEvidence(
+                response=response["id"], evidence=evidence[(n + k) % len(evidence)]
+            ).save()
 
 
-async def people(organisation: dict[str, Any], count: int, role: str = "dept_contributor",
-                 prefix: str = "person") -> list[dict[str, Any]]:
-    return [await make_user(role, organisation, email=f"{prefix}-{n}@bench.example.gov.uk")
-            for n in range(count)]
+async def people(
+    organisation: dict[str, Any], count: int, role: str = "dept_contributor", prefix: str = "person"
+) -> list[dict[str, Any]]:
+    return [
+        await make_user(role, organisation, email=f"{prefix}-{n}@bench.example.gov.uk")
+        for n in range(count)
+    ]
 
 
 async def sign_in(server: Server, email: str) -> dict[str, str]:
@@ -144,7 +178,9 @@ async def sign_in(server: Server, email: str) -> dict[str, str]:
     connection = Connection(server.port)
     try:
         reply = await connection.request(
-            "POST", "/api/v1/auth/login", {"Content-Type": "application/json"},
+            "POST",
+            "/api/v1/auth/login",
+            {"Content-Type": "application/json"},
             json.dumps({"email": email, "password": PASSWORD}).encode(),
         )
         if reply.status != 200:
@@ -167,7 +203,9 @@ async def sign_in_all(server: Server, emails: list[str], at_once: int = 4) -> li
     return list(await asyncio.gather(*(one(e) for e in emails)))
 
 
-async def sessions_for(server: Server, users: list[dict[str, Any]], probe: str) -> list[dict[str, str]]:
+async def sessions_for(
+    server: Server, users: list[dict[str, Any]], probe: str
+) -> list[dict[str, str]]:
     """Signed-in cookies for many people, each session stored the way sign-in stores one, without
     paying for a password check per person (the sign-in burst measures that). If the server does
     not accept such a session (`probe` answers other than 200), they sign in over HTTP instead."""

@@ -1,4 +1,4 @@
-"""The server under test: a real uvicorn process on 127.0.0.1, and its memory as /proc reports it."""
+"""The server under test: a real uvicorn process on 127.0.0.1; its memory and CPU from /proc."""
 
 from __future__ import annotations
 
@@ -66,9 +66,18 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         command = [
-            sys.executable, "-m", "uvicorn", APP, "--factory",
-            "--host", "127.0.0.1", "--port", str(self.port),
-            "--log-level", "warning", "--no-access-log",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            APP,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
         ]
         # Browsers send the port in Host; the default allowed hosts name the bare address only.
         hosts = f"127.0.0.1,127.0.0.1:{self.port},localhost"
@@ -78,9 +87,13 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited at start; see {self.log_path}:\n{self.log()[-3000:]}")
+                raise RuntimeError(
+                    f"the server exited at start; see {self.log_path}:\n{self.log()[-3000:]}"
+                )
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/healthz", timeout=2
+                ) as r:
                     if r.status == 200:
                         return
             except OSError:

@@ -1,6 +1,6 @@
 """One database's share of a benchmark run, in a process of its own (the app picks its database
 from CHARTER_DATABASE_URL when it is imported): prepare the database, seed it, start the server,
-run the scenarios, write their figures as JSON. Started by bench/run.py; not meant to be run by hand.
+run the scenarios, write their figures as JSON. Started by bench/run.py, not by hand.
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ from bench.figures import Figure
 SCENARIOS = ("pages", "autosave", "upload", "sign_in")  # in the order they run
 
 
-async def _run(environment: Environment, scenarios: list[str], quick: bool, options: dict[str, str],
-               profile_dir: Path | None) -> list[Figure]:
+async def _run(
+    environment: Environment,
+    scenarios: list[str],
+    quick: bool,
+    options: dict[str, str],
+    profile_dir: Path | None,
+) -> list[Figure]:
     from app import db
     from app.migrations import migrate
     from bench.context import Context
@@ -57,13 +62,30 @@ async def _run(environment: Environment, scenarios: list[str], quick: bool, opti
                     _say(hottest(out))
             except Exception as exc:  # one broken scenario must not hide the others' figures
                 traceback.print_exc()
-                figures.append(Figure(name, "-", None, "", passed=False, database=environment.database,
-                                      note=f"failed: {type(exc).__name__}: {str(exc)[:200]}"))
+                figures.append(
+                    Figure(
+                        name,
+                        "-",
+                        None,
+                        "",
+                        passed=False,
+                        database=environment.database,
+                        note=f"failed: {type(exc).__name__}: {str(exc)[:200]}",
+                    )
+                )
             _say(f"{environment.database}: {name} done in {time.perf_counter() - began:.1f} s")
         tracebacks = server.log().count("Traceback")
         if tracebacks:
-            figures.append(Figure("server log", "tracebacks", tracebacks, "count", database=environment.database,
-                                  note=f"see {server.log_path} (kept: run with --keep)"))
+            figures.append(
+                Figure(
+                    "server log",
+                    "tracebacks",
+                    tracebacks,
+                    "count",
+                    database=environment.database,
+                    note=f"see {server.log_path} (kept: run with --keep)",
+                )
+            )
     finally:
         server.stop()
         await db.stop()
@@ -77,7 +99,9 @@ def _say(message: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.suite")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), required=True)
-    parser.add_argument("--scenarios", required=True, help="comma-separated: " + ",".join(SCENARIOS))
+    parser.add_argument(
+        "--scenarios", required=True, help="comma-separated: " + ",".join(SCENARIOS)
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder and database")
     parser.add_argument("--element-page", default="")
@@ -92,7 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         figures = asyncio.run(_run(environment, scenarios, args.quick, options, args.profile))
     finally:
         if args.keep:
-            _say(f"kept {environment.root}" + (f" and database {environment.pg_name}" if environment.pg_name else ""))
+            _say(
+                f"kept {environment.root}"
+                + (f" and database {environment.pg_name}" if environment.pg_name else "")
+            )
         else:
             clean_up(environment)
     args.out.write_text(json.dumps([f.as_dict() for f in figures], default=str))

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 
 from app.accounts import service, sign_in
 from app.accounts.auth import current_actor, require_user
+from app.openapi import error_responses
 
 
 class LoginBody(msgspec.Struct):
@@ -40,7 +41,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, exclude_from_csrf=True)
+    @post("/login", status_code=200, exclude_from_csrf=True, responses=error_responses(401, 429))
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]
     ) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+SESSION_COOKIE = "charter_session="
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -31,6 +32,10 @@ class CharterCSRFMiddleware(CSRFMiddleware):
             return
         if scope.get("method") not in SAFE_METHODS:
             self._check_origin(headers)
+            if scope["path"].startswith("/api/") and SESSION_COOKIE not in headers.get("cookie", ""):
+                # No session, so no ambient credential to forge with: the API answers 401 itself.
+                await self.app(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
     def _check_origin(self, headers: dict[str, str]) -> None:

@@ -20,6 +20,15 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds or 86400)
 
 
+# Renewing on every request would make every page view a database write; a minute's slack
+# in the idle time-out costs nothing.
+RENEW_SLACK = dt.timedelta(minutes=1)
+
+
+def _worth_renewing(expires_at: dt.datetime, renew_for: int | dt.timedelta) -> bool:
+    return _expiry(renew_for) - expires_at >= RENEW_SLACK
+
+
 class DatabaseStore(Store):
     async def set(
         self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
@@ -44,7 +53,7 @@ class DatabaseStore(Store):
         if row["expires_at"] <= dt.datetime.now(dt.UTC):
             await SessionEntry.delete().where(SessionEntry.key == hashed)
             return None
-        if renew_for:
+        if renew_for and _worth_renewing(row["expires_at"], renew_for):
             await SessionEntry.update({SessionEntry.expires_at: _expiry(renew_for)}).where(
                 SessionEntry.key == hashed
             )

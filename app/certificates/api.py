@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 
 from app.accounts.auth import current_actor, require_user
 from app.certificates import service
+from app.openapi import downloads
 
 PDF_SUFFIX = ".pdf"
 
@@ -24,6 +25,7 @@ class CertificatesController(Controller):
 
     @get(
         "/{certificate:str}",
+        operation_class=downloads("application/pdf", or_json=True),
         summary="A certificate, or its signed PDF when the id ends in .pdf",
         description=(
             "`GET /api/v1/certificates/{id}` answers `{id, organisation, framework, version, "

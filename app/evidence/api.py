@@ -21,7 +21,9 @@ from litestar.router import Router
 
 from app.accounts.auth import current_actor, require_user
 from app.evidence import service, serving
+from app.evidence.content_types import BY_MEDIA_TYPE
 from app.evidence.receiving import receive_form
+from app.openapi import downloads
 
 UPLOAD_FIELDS = {
     "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
@@ -105,7 +107,7 @@ class EvidenceController(Controller):
     ) -> dict[str, Any]:
         return await service.get(current_actor(request), evidence_id)
 
-    @get("/{evidence_id:uuid}/file")
+    @get("/{evidence_id:uuid}/file", operation_class=downloads(*BY_MEDIA_TYPE))
     async def download(self, request: Request[Any, Any, Any], evidence_id: UUID) -> Stream:
         """The file's bytes, as an attachment."""
         item, chunks = await service.open_file(

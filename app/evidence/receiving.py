@@ -12,11 +12,22 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio.to_thread
 from litestar import Request
+from litestar.datastructures import UploadFile
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from app.errors import Invalid, TooLarge
-from app.evidence.staging import CHUNK_BYTES, Received, Receiver, discard, too_large_message
+from app.evidence.staging import (
+    CHUNK_BYTES,
+    Received,
+    Receiver,
+    copy_upload,
+    discard,
+    too_large_message,
+)
 from app.evidence.storage import Storage, storage_for
 from app.settings import Settings
 
@@ -34,15 +45,15 @@ class ReceivedForm:
 
 
 class _FilePart:
-    """Bytes of one file part, buffered to 1 MiB and handed to a worker thread; the next write
-    starts only when the previous one is done, so they stay in order."""
+    """Bytes of one file part, buffered to 1 MiB, then hashed and written by two worker threads
+    while the next MiB arrives; a chunk starts only when the previous one is done."""
 
     def __init__(self, name: str, receiver: Receiver, stop_when_too_large: bool) -> None:
         self.name = name
         self.receiver = receiver
         self.stop_when_too_large = stop_when_too_large
         self.buffer = bytearray()
-        self.pending: asyncio.Future[None] | None = None
+        self.pending: asyncio.Future[Any] | None = None
         self.count = 0
         self.too_large = False
 
@@ -64,7 +75,12 @@ class _FilePart:
     async def _flush(self) -> None:
         await self._settle()
         chunk, self.buffer = self.buffer, bytearray()
-        self.pending = asyncio.get_running_loop().run_in_executor(None, self.receiver.write, chunk)
+        self.receiver.count(chunk)
+        loop = asyncio.get_running_loop()
+        self.pending = asyncio.gather(
+            loop.run_in_executor(None, self.receiver.hash_chunk, chunk),
+            loop.run_in_executor(None, self.receiver.write_chunk, chunk),
+        )
 
     async def _settle(self) -> None:
         if self.pending is not None:
@@ -117,6 +133,9 @@ async def receive_form(
     """The multipart form of `request`: text fields, and a Received for each of `file_fields`
     that has a file. TooLarge as soon as a file passes the limit (or, if not stop_when_too_large,
     a Received marked too_large). Invalid if the body is not a well-formed multipart form."""
+    if ScopeState.from_scope(request.scope).form is not Empty:
+        # The CSRF check already read the body, to find a form's token: take what it parsed.
+        return await _from_parsed(request, settings, file_fields, stop_when_too_large)
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get("boundary")
     if content_type != "multipart/form-data" or not boundary:
@@ -150,6 +169,49 @@ async def receive_form(
         form.discard(settings)
         raise
     return form
+
+
+async def _from_parsed(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    file_fields: Collection[str],
+    stop_when_too_large: bool,
+) -> ReceivedForm:
+    """The same, from a form Litestar has parsed (its files spooled): each file is copied into
+    a staging file in 1 MiB chunks."""
+    store = storage_for(settings)
+    form = ReceivedForm()
+    parsed = await request.form()
+    try:
+        for name, value in parsed.multi_items():
+            if isinstance(value, str):
+                form.fields.setdefault(name, value)
+            elif name in file_fields and value.filename and name not in form.files:
+                form.files[name] = await _copy_parsed(value, store, settings, stop_when_too_large)
+    except BaseException:
+        form.discard(settings)
+        raise
+    finally:
+        for _, value in parsed.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()
+    return form
+
+
+async def _copy_parsed(
+    upload: UploadFile, store: Storage, settings: Settings, stop_when_too_large: bool
+) -> Received:
+    receiver = Receiver(store, upload.filename, settings)
+    try:
+        return await anyio.to_thread.run_sync(copy_upload, upload, receiver)
+    except TooLarge:
+        receiver.discard()
+        if stop_when_too_large:
+            raise
+        return Received(None, "", settings.max_upload_bytes + 1, upload.filename, too_large=True)
+    except BaseException:
+        receiver.discard()
+        raise
 
 
 def _part_for(

@@ -1,8 +1,8 @@
 """Evidence use cases: upload (stream, check, store, record), read with access checks, delete.
 
-An upload is first staged (staging.py: streamed to a temporary file while hashed, counted and
-its type judged by content). Only then, in one transaction, is the row written, the blob moved
-into place and the audit record kept.
+An upload is first staged (receiving.py and staging.py: streamed to a temporary file while
+hashed and counted, then its type judged by content). Only then, in one transaction, is the
+row written, the blob moved into place and the audit record kept.
 """
 
 from __future__ import annotations

@@ -72,11 +72,23 @@ class Receiver:
         self._out = self.tmp_path.open("wb")
 
     def write(self, data: bytes | bytearray) -> None:
+        self.count(data)
+        self.hash_chunk(data)
+        self.write_chunk(data)
+
+    def count(self, data: bytes | bytearray) -> None:
+        """TooLarge once the bytes so far pass the limit."""
         self.size += len(data)
         if self.size > self.settings.max_upload_bytes:
             message = too_large_message(self.filename, self.settings)
             raise TooLarge(message, problems={"file": message})
-        self._digest.update(data)  # hashlib releases the GIL for large buffers
+
+    # hash_chunk() and write_chunk() may run at once in two threads (hashlib and file writes
+    # release the GIL); each must see the chunks in order.
+    def hash_chunk(self, data: bytes | bytearray) -> None:
+        self._digest.update(data)
+
+    def write_chunk(self, data: bytes | bytearray) -> None:
         self._out.write(data)
 
     def close(self) -> Received:
@@ -88,7 +100,8 @@ class Receiver:
         self.store.discard(self.tmp_path)
 
 
-def _copy(upload: Upload, receiver: Receiver) -> Received:
+def copy_upload(upload: Upload, receiver: Receiver) -> Received:
+    """Copy a parsed upload into the receiver in 1 MiB chunks (blocking)."""
     upload.file.seek(0)
     while chunk := upload.file.read(CHUNK_BYTES):
         receiver.write(chunk)
@@ -106,7 +119,7 @@ async def stage(source: Upload | Received | None, settings: Settings) -> Staged:
     else:
         receiver = Receiver(store, source.filename, settings)
         try:
-            received = await anyio.to_thread.run_sync(_copy, source, receiver)
+            received = await anyio.to_thread.run_sync(copy_upload, source, receiver)
         except BaseException:
             receiver.discard()
             raise

@@ -12,8 +12,9 @@ from litestar.params import JSONBody
 from app.accounts.auth import current_actor, require_user
 from app.errors import NotFound
 from app.league_tables import exports, service
+from app.league_tables.downloads import ods_of, pdf_of
 from app.league_tables.forms import PublishForm
-from app.league_tables.pdf import pdf_of
+from app.openapi import downloads
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -42,17 +43,20 @@ def file_name(table: dict[str, Any], extension: str) -> str:
     return f"league-table-{table['framework']}-{table['as_of']}-{table['id'][:8]}.{extension}"
 
 
-async def export(request: Request[Any, Any, Any], table: dict[str, Any], extension: str) -> Response[Any]:
+async def export(
+    request: Request[Any, Any, Any], table: dict[str, Any], extension: str
+) -> Response[Any]:
     """One table in the format its extension names, as a download (JSON is shown inline)."""
     if extension == "json":
         return Response(table, media_type=MEDIA_TYPES["json"])
     url = table_url(request, table["id"])
+    kept = request.app.state.settings.var_dir / "league-tables"
     if extension == "csv":
         content = exports.to_csv(table)
     elif extension == "ods":
-        content = exports.to_ods(table, url)
+        content = await ods_of(table, url, kept)
     else:
-        content = await pdf_of(table, url, request.app.state.settings.var_dir / "league-tables")
+        content = await pdf_of(table, url, kept)
     return Response(
         content,
         media_type=MEDIA_TYPES[extension],
@@ -65,9 +69,13 @@ class LeagueTablesController(Controller):
     tags = ["league tables"]
 
     @post("/", guards=[require_user], status_code=201)
-    async def publish(self, request: Request[Any, Any, Any], data: JSONBody[PublishBody]) -> dict[str, Any]:
+    async def publish(
+        self, request: Request[Any, Any, Any], data: JSONBody[PublishBody]
+    ) -> dict[str, Any]:
         """Publish a table (or, with `revises` and `reason`, a revision of one). Publishers only."""
-        form = PublishForm(**{k: (v or "").strip() for k, v in msgspec.structs.asdict(data).items()})
+        form = PublishForm(
+            **{k: (v or "").strip() for k, v in msgspec.structs.asdict(data).items()}
+        )
         return await service.publish(current_actor(request), form)
 
     @get("/")
@@ -75,7 +83,7 @@ class LeagueTablesController(Controller):
         """Published tables, newest first; anyone may read them."""
         return await service.list_tables(framework)
 
-    @get("/{name:str}")
+    @get("/{name:str}", operation_class=downloads(*MEDIA_TYPES.values(), or_json=True))
     async def show(self, request: Request[Any, Any, Any], name: str) -> Response[Any]:
         """One table: `{id}` or `{id}.json` as JSON, `{id}.csv`, `{id}.ods` or `{id}.pdf`."""
         table_id, _, extension = name.partition(".")

@@ -24,7 +24,8 @@ def _x(value: Fraction | float, left: float, width: float) -> float:
 
 
 def _svg(width: int, height: int, chart_id: str, title: str, description: str, body: str) -> Markup:
-    return Markup(
+    # Every piece of text in `body` was escaped where it was made; numbers need no escaping.
+    return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" class="charter-chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
@@ -67,8 +68,9 @@ def history_chart(
         )
     parts.extend(dots)
     shown = "; ".join(f"{label}: {display_percent(value)}%" for label, value in points)
-    return _svg(width, height, chart_id, title, f"Overall percent by publication. {shown}.",
-                "".join(parts))
+    return _svg(
+        width, height, chart_id, title, f"Overall percent by publication. {shown}.", "".join(parts)
+    )
 
 
 def spread_chart(spreads: Sequence[ThemeSpread], title: str, chart_id: str = "spread") -> Markup:
@@ -94,8 +96,13 @@ def spread_chart(spreads: Sequence[ThemeSpread], title: str, chart_id: str = "sp
             f'<text x="{label_w - 12}" y="{middle + 5:.1f}" text-anchor="end" fill="{INK}" '
             f"{FONT}>{escape(label)}</text>"
         )
-        if s.count == 0 or None in (s.minimum, s.lower_quartile, s.median, s.upper_quartile,
-                                    s.maximum):
+        if s.count == 0 or None in (
+            s.minimum,
+            s.lower_quartile,
+            s.median,
+            s.upper_quartile,
+            s.maximum,
+        ):
             described.append(f"{s.title}: no scores")
             continue
         lo, q1, med, q3, hi = (

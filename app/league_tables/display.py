@@ -3,7 +3,7 @@ percents and changes put into words. The stored rows are never changed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -42,7 +42,8 @@ def rank_change_text(change: int | None) -> str:
 
 
 def score_change_text(exact: str | None) -> str:
-    """Percentage points to one decimal place, signed: "+2.5", "−1.0", "0.0"; "New" if none."""
+    """Percentage points to one decimal place, signed ("+2.5", a minus sign for a fall, "0.0");
+    "New" when the organisation was not in the previous table."""
     if exact is None:
         return "New"
     change = Fraction(exact)
@@ -57,9 +58,9 @@ def sort_key(sort: str, theme_codes: Sequence[str]) -> str:
     return sort if sort in (BY_RANK, BY_NAME, *theme_codes) else BY_RANK
 
 
-def arrange(
+def choose(
     rows: Sequence[Mapping[str, Any]], theme_codes: Sequence[str], sort: str, kind: str | None
-) -> list[ShownRow]:
+) -> list[Mapping[str, Any]]:
     """Rows of one kind of body (or all), by rank, by name, or by a theme (highest first, those
     without a percent last, then by name)."""
     chosen = [r for r in rows if not kind or r["organisation_kind"] == kind]
@@ -72,6 +73,11 @@ def arrange(
             return (value is None, -(value or Fraction(0)), row["organisation_name"].casefold())
 
         chosen.sort(key=by_theme)
+    return chosen
+
+
+def shown(rows: Iterable[Mapping[str, Any]], theme_codes: Sequence[str]) -> list[ShownRow]:
+    """Rows in words, for a page or a document."""
     return [
         ShownRow(
             rank=r["rank"],
@@ -84,8 +90,14 @@ def arrange(
             rank_change=rank_change_text(r["rank_change"]),
             score_change=score_change_text(r["exact"].get("score_change")),
         )
-        for r in chosen
+        for r in rows
     ]
+
+
+def arrange(
+    rows: Sequence[Mapping[str, Any]], theme_codes: Sequence[str], sort: str, kind: str | None
+) -> list[ShownRow]:
+    return shown(choose(rows, theme_codes, sort, kind), theme_codes)
 
 
 def _percent_text(themes: Mapping[str, str | None], code: str) -> str:
@@ -101,3 +113,35 @@ def kinds_in(rows: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     return [(k, label) for k, label in KINDS.items() if k in present] + [
         (k, k) for k in sorted(present - KINDS.keys())
     ]
+
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    number: int  # 1-based, within 1..count
+    count: int  # how many pages
+    first: int  # 1-based position of the first row shown
+    last: int
+
+
+def page_of(rows: Sequence[Any], number: int, size: int = PAGE_SIZE) -> Page:
+    """One page of rows; a page number out of range shows the nearest page."""
+    count = max(1, -(-len(rows) // size))
+    number = min(max(number, 1), count)
+    start = (number - 1) * size
+    shown = list(rows[start : start + size])
+    return Page(shown, number, count, start + 1 if shown else 0, start + len(shown))
+
+
+def page_numbers(current: int, count: int) -> list[int | None]:
+    """Page links to offer: the first, the last, and those next to the current; None for a gap."""
+    wanted = sorted({1, count, current - 1, current, current + 1} & set(range(1, count + 1)))
+    numbers: list[int | None] = []
+    for n in wanted:
+        if numbers and numbers[-1] is not None and n - numbers[-1] > 1:  # type: ignore[operator]
+            numbers.append(None)
+        numbers.append(n)
+    return numbers

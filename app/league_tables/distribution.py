@@ -1,4 +1,4 @@
-"""Spread of theme percents across the organisations in a table (pure): median and quartiles, exact."""
+"""Spread of theme percents across a table's organisations (pure): median and quartiles, exact."""
 
 from __future__ import annotations
 

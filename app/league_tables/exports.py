@@ -39,10 +39,18 @@ def number_text(value: float | int | None) -> str:
 
 def csv_header(themes: Sequence[dict[str, str]]) -> list[str]:
     return [
-        "rank", "organisation", "organisation_name", "organisation_kind", "award_code",
-        "award_label", "overall_percent",
+        "rank",
+        "organisation",
+        "organisation_name",
+        "organisation_kind",
+        "award_code",
+        "award_label",
+        "overall_percent",
         *(f"theme_{t['code']}_percent" for t in themes),
-        "rank_change", "score_change", "framework_version", "concluded_on",
+        "rank_change",
+        "score_change",
+        "framework_version",
+        "concluded_on",
     ]
 
 
@@ -53,14 +61,25 @@ def to_csv(table: dict[str, Any]) -> bytes:
     writer.writerow(csv_header(table["themes"]))
     for row in table["rows"]:
         award = row["award"] or {}
-        text = [row["organisation"], row["organisation_name"], row["organisation_kind"],
-                award.get("code", ""), award.get("label", "")]
-        writer.writerow([
-            row["rank"], *(neutralise(t) for t in text), number_text(row["overall_percent"]),
-            *(number_text(row["themes"].get(t["code"])) for t in table["themes"]),
-            number_text(row["rank_change"]), number_text(row["score_change"]),
-            neutralise(row["framework_version"]), row["concluded_on"],
-        ])
+        text = [
+            row["organisation"],
+            row["organisation_name"],
+            row["organisation_kind"],
+            award.get("code", ""),
+            award.get("label", ""),
+        ]
+        writer.writerow(
+            [
+                row["rank"],
+                *(neutralise(t) for t in text),
+                number_text(row["overall_percent"]),
+                *(number_text(row["themes"].get(t["code"])) for t in table["themes"]),
+                number_text(row["rank_change"]),
+                number_text(row["score_change"]),
+                neutralise(row["framework_version"]),
+                row["concluded_on"],
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -70,19 +89,34 @@ NOT_AVAILABLE = "[x]"  # GSS shorthand: not available (the organisation was not 
 NOT_APPLICABLE = "[z]"  # GSS shorthand: not applicable (every element of the theme was N/A)
 
 NOTES = [
-    ("[note 1]", "Percentages are the independent assessors' moderated scores, never an "
-                 "organisation's self-assessment, rounded to 4 decimal places. Ranks and changes "
-                 "are worked out from the exact values."),
-    ("[note 2]", "Organisations with equal overall percentages share a rank (1, 2, 2, 4) and "
-                 "are listed in name order."),
-    ("[note 3]", "Change in rank since the previous table of the same framework: a positive "
-                 "number means the organisation moved up. [x] means it was not in that table."),
-    ("[note 4]", "Change in overall percentage since the previous table, in percentage points. "
-                 "[x] means the organisation was not in that table."),
+    (
+        "[note 1]",
+        "Percentages are the independent assessors' moderated scores, never an "
+        "organisation's self-assessment, rounded to 4 decimal places. Ranks and changes "
+        "are worked out from the exact values.",
+    ),
+    (
+        "[note 2]",
+        "Organisations with equal overall percentages share a rank (1, 2, 2, 4) and "
+        "are listed in name order.",
+    ),
+    (
+        "[note 3]",
+        "Change in rank since the previous table of the same framework: a positive "
+        "number means the organisation moved up. [x] means it was not in that table.",
+    ),
+    (
+        "[note 4]",
+        "Change in overall percentage since the previous table, in percentage points. "
+        "[x] means the organisation was not in that table.",
+    ),
     ("[note 5]", "A theme shown as [z] had every element marked not applicable."),
-    ("[note 6]", "Each row is the organisation's latest concluded assessment on or before the "
-                 "as-of date that was still within the framework's certificate validity. "
-                 "Organisations without an award are listed too."),
+    (
+        "[note 6]",
+        "Each row is the organisation's latest concluded assessment on or before the "
+        "as-of date that was still within the framework's certificate validity. "
+        "Organisations without an award are listed too.",
+    ),
 ]
 
 
@@ -152,19 +186,34 @@ def to_ods(table: dict[str, Any], table_url: str) -> bytes:
     doc = OpenDocumentSpreadsheet()
     doc.meta.addElement(dc.Title(text=table["title"]))
     doc.meta.addElement(dc.Language(text="en-GB"))
-    doc.meta.addElement(dc.Description(text=f"League table of {table['framework_title']} "
-                                            f"results as of {table['as_of']}"))
-    columns = ["Rank [note 2]", "Organisation identifier", "Organisation", "Kind of body",
-               "Award", "Overall percent [note 1]",
-               *(f"{t['title']} percent [note 1] [note 5]" for t in themes),
-               "Change in rank [note 3]", "Change in overall percentage points [note 4]",
-               "Framework version", "Concluded on [note 6]"]
+    doc.meta.addElement(
+        dc.Description(
+            text=f"League table of {table['framework_title']} results as of {table['as_of']}"
+        )
+    )
+    columns = [
+        "Rank [note 2]",
+        "Organisation identifier",
+        "Organisation",
+        "Kind of body",
+        "Award",
+        "Overall percent [note 1]",
+        *(f"{t['title']} percent [note 1] [note 5]" for t in themes),
+        "Change in rank [note 3]",
+        "Change in overall percentage points [note 4]",
+        "Framework version",
+        "Concluded on [note 6]",
+    ]
     styles = _styles(doc, {"3cm", "4cm", "6cm", "8cm", "12cm"})
 
     cover = _Sheet("Cover_sheet", styles, ["12cm", "12cm"])
     cover.row([table["title"]], "title")
-    cover.row(["This spreadsheet contains one table of league table results: each public "
-               "body's latest independently moderated customer service assessment."])
+    cover.row(
+        [
+            "This spreadsheet contains one table of league table results: each public "
+            "body's latest independently moderated customer service assessment."
+        ]
+    )
     facts = [
         ("Framework", f"{table['framework_title']} ({table['framework']})"),
         ("As of", table["as_of"]),
@@ -174,14 +223,28 @@ def to_ods(table: dict[str, Any], table_url: str) -> bytes:
         ("Organisations", len(table["rows"])),
     ]
     if table.get("revises"):
-        facts.append(("Revises", f"{table['revises']['title']} ({table['revises']['id']}): "
-                                 f"{table.get('revision_reason') or ''}"))
+        facts.append(
+            (
+                "Revises",
+                f"{table['revises']['title']} ({table['revises']['id']}): "
+                f"{table.get('revision_reason') or ''}",
+            )
+        )
     if table.get("revised_by"):
-        facts.append(("Revised by", f"This table has been revised: see "
-                                    f"{table['revised_by']['title']} ({table['revised_by']['id']})"))
+        facts.append(
+            (
+                "Revised by",
+                f"This table has been revised: see "
+                f"{table['revised_by']['title']} ({table['revised_by']['id']})",
+            )
+        )
     if table.get("compared_with"):
-        facts.append(("Changes compared with", f"{table['compared_with']['title']} "
-                                               f"(as of {table['compared_with']['as_of']})"))
+        facts.append(
+            (
+                "Changes compared with",
+                f"{table['compared_with']['title']} (as of {table['compared_with']['as_of']})",
+            )
+        )
     for label, value in facts:
         cover.row([label], "heading")
         cover.row([value])
@@ -196,30 +259,46 @@ def to_ods(table: dict[str, Any], table_url: str) -> bytes:
     for number, text in NOTES:
         notes.row([number, text])
 
-    data = _Sheet("Table_1", styles, ["3cm", "6cm", "12cm", "8cm", "4cm"] + ["4cm"] * (len(columns) - 5))
+    data = _Sheet(
+        "Table_1", styles, ["3cm", "6cm", "12cm", "8cm", "4cm"] + ["4cm"] * (len(columns) - 5)
+    )
     data.row([f"Table 1: {table['title']}, as of {table['as_of']}"], "title")
-    data.row(["This worksheet contains one table. Some column headings refer to notes which can "
-              "be found on the Notes worksheet."])
+    data.row(
+        [
+            "This worksheet contains one table. Some column headings refer to notes which can "
+            "be found on the Notes worksheet."
+        ]
+    )
     header_row = data.rows + 1
     data.row(columns, "header")
     for row in table["rows"]:
         award = row["award"]
-        data.row([
-            row["rank"], row["organisation"], row["organisation_name"],
-            KINDS.get(row["organisation_kind"], row["organisation_kind"]),
-            award["label"] if award else "No award",
-            row["overall_percent"],
-            *(_theme_value(row["themes"], t["code"]) for t in themes),
-            NOT_AVAILABLE if row["rank_change"] is None else row["rank_change"],
-            NOT_AVAILABLE if row["score_change"] is None else row["score_change"],
-            row["framework_version"], row["concluded_on"],
-        ])
+        data.row(
+            [
+                row["rank"],
+                row["organisation"],
+                row["organisation_name"],
+                KINDS.get(row["organisation_kind"], row["organisation_kind"]),
+                award["label"] if award else "No award",
+                row["overall_percent"],
+                *(_theme_value(row["themes"], t["code"]) for t in themes),
+                NOT_AVAILABLE if row["rank_change"] is None else row["rank_change"],
+                NOT_AVAILABLE if row["score_change"] is None else row["score_change"],
+                row["framework_version"],
+                row["concluded_on"],
+            ]
+        )
     for sheet in (cover, notes, data):
         doc.spreadsheet.addElement(sheet.table)
     last = f"{_column_letters(len(columns) - 1)}{data.rows}"
     ranges = DatabaseRanges()
-    ranges.addElement(DatabaseRange(name="league_table", containsheader="true",
-                                    targetrangeaddress=f"Table_1.A{header_row}:Table_1.{last}"))
+    ranges.addElement(
+        DatabaseRange(
+            name="league_table",
+            containsheader="true",
+            targetrangeaddress=f"Table_1.A{header_row}:Table_1.{last}",
+        )
+    )
     doc.spreadsheet.addElement(ranges)
     out = io.BytesIO()
     doc.write(out)
@@ -227,7 +306,7 @@ def to_ods(table: dict[str, Any], table_url: str) -> bytes:
 
 
 def _theme_value(themes: dict[str, Any], code: str) -> Any:
-    value = themes.get(code, None)
+    value = themes.get(code)
     if code not in themes:
         return NOT_AVAILABLE
     return NOT_APPLICABLE if value is None else value

@@ -1,5 +1,5 @@
-"""What a publisher asks for: a framework, an as-of date and a title (and, for a revision, which table
-and why). Parsed the same way from the JSON API and the HTML form; validate() -> {field: message}."""
+"""What a publisher asks for: a framework, an as-of date and a title (and, for a revision, which
+table and why). Parsed alike from the JSON API and the HTML form; validate() -> {field: message}."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ class PublishForm:
     @classmethod
     def from_fields(cls, fields: Mapping[str, Any]) -> PublishForm:
         """From an HTML form: the as-of date comes as three boxes (as_of-day, -month, -year)."""
-        day, month, year = (str(fields.get(f"as_of-{p}", "")).strip() for p in ("day", "month", "year"))
+        day, month, year = (
+            str(fields.get(f"as_of-{p}", "")).strip() for p in ("day", "month", "year")
+        )
         as_of = str(fields.get("as_of", "")).strip()
         if day or month or year:
             as_of = f"{year}-{month.zfill(2)}-{day.zfill(2)}"
@@ -84,5 +86,7 @@ class PublishForm:
         elif len(self.reason) > MAX_REASON:
             problems["reason"] = f"Reason must be {MAX_REASON} characters or fewer"
         elif self.reason and not self.revises:
-            problems["reason"] = "A reason is only given when revising a table (name it in 'revises')"
+            problems["reason"] = (
+                "A reason is only given when revising a table (name it in 'revises')"
+            )
         return problems

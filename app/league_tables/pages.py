@@ -27,12 +27,38 @@ def _can_publish(request: Request[Any, Any, Any]) -> bool:
     return actor is not None and can_publish_league_tables(actor)
 
 
+def _table_url(table_id: str, sort: str, kind: str | None, page: int = 1) -> str:
+    query: dict[str, Any] = {"sort": sort}
+    if kind:
+        query["kind"] = kind
+    if page > 1:
+        query["page"] = page
+    return f"/league-tables/{table_id}?{urlencode(query)}"
+
+
 def _sort_url(table_id: str, kind: str | None) -> Callable[[str], str]:
     def url(key: str) -> str:
-        query = {"sort": key, **({"kind": kind} if kind else {})}
-        return f"/league-tables/{table_id}?{urlencode(query)}"
+        return _table_url(table_id, key, kind)
 
     return url
+
+
+def _pagination(table_id: str, sort: str, kind: str | None, page: display.Page) -> dict[str, Any]:
+    """Parameters for govukPagination, or {} when everything fits on one page."""
+    if page.count == 1:
+        return {}
+    items = [
+        {"ellipsis": True}
+        if n is None
+        else {"number": n, "href": _table_url(table_id, sort, kind, n), "current": n == page.number}
+        for n in display.page_numbers(page.number, page.count)
+    ]
+    params: dict[str, Any] = {"items": items, "landmarkLabel": "Pages of the table"}
+    if page.number > 1:
+        params["previous"] = {"href": _table_url(table_id, sort, kind, page.number - 1)}
+    if page.number < page.count:
+        params["next"] = {"href": _table_url(table_id, sort, kind, page.number + 1)}
+    return params
 
 
 def _sort_label(sort: str, themes: list[dict[str, str]]) -> str:
@@ -48,7 +74,9 @@ def _form_values(form: PublishForm, fields: Any = None) -> dict[str, str]:
     year, _, rest = form.as_of.partition("-")
     month, _, day = rest.partition("-")
     return {
-        "framework": form.framework, "title": form.title, "revises": form.revises,
+        "framework": form.framework,
+        "title": form.title,
+        "revises": form.revises,
         "reason": form.reason,
         "day": str(fields.get("as_of-day", day.lstrip("0") if day else "")),
         "month": str(fields.get("as_of-month", month.lstrip("0") if month else "")),
@@ -62,43 +90,64 @@ class LeagueTablePages(Controller):
 
     @get("/")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
-        return Template("league_tables/index.html", context={
-            "tables": await service.list_tables(),
-            "framework_titles": await service.framework_titles(),
-            "can_publish": _can_publish(request),
-        })
+        return Template(
+            "league_tables/index.html",
+            context={
+                "tables": await service.list_tables(),
+                "framework_titles": await service.framework_titles(),
+                "can_publish": _can_publish(request),
+            },
+        )
 
     @get("/{table_id:uuid}")
     async def show(
-        self, request: Request[Any, Any, Any], table_id: UUID, sort: str = display.BY_RANK,
-        kind: str | None = None, published: bool = False,
+        self,
+        request: Request[Any, Any, Any],
+        table_id: UUID,
+        sort: str = display.BY_RANK,
+        kind: str | None = None,
+        page: int = 1,
+        published: bool = False,
     ) -> Template:
         table = await service.get_table(table_id)
         codes = [t["code"] for t in table["themes"]]
         sort = display.sort_key(sort, codes)
         kinds = display.kinds_in(table["rows"])
         kind = kind if kind in dict(kinds) else None
-        return Template("league_tables/show.html", context={
-            "table": table,
-            "shown": display.arrange(table["rows"], codes, sort, kind),
-            "sort": sort,
-            "sort_label": _sort_label(sort, table["themes"]),
-            "sort_url": _sort_url(table["id"], kind),
-            "kind": kind,
-            "kind_label": dict(kinds).get(kind or "", ""),
-            "kinds": kinds,
-            "published": published,
-            "can_publish": _can_publish(request),
-        })
+        chosen = display.choose(table["rows"], codes, sort, kind)
+        shown = display.page_of(chosen, page)
+        return Template(
+            "league_tables/show.html",
+            context={
+                "table": table,
+                "shown": shown,
+                "rows": display.shown(shown.rows, codes),
+                "shown_total": len(chosen),
+                "pagination": _pagination(table["id"], sort, kind, shown),
+                "sort": sort,
+                "sort_label": _sort_label(sort, table["themes"]),
+                "sort_url": _sort_url(table["id"], kind),
+                "kind": kind,
+                "kind_label": dict(kinds).get(kind or "", ""),
+                "kinds": kinds,
+                "published": published,
+                "can_publish": _can_publish(request),
+            },
+        )
 
     @get("/{table_id:uuid}/themes")
     async def themes(self, table_id: UUID) -> Template:
         table = await service.get_table(table_id)
         spreads = theme_spreads(table["rows"], [(t["code"], t["title"]) for t in table["themes"]])
         chart = charts.spread_chart(spreads, f"Spread of theme percents, {table['title']}")
-        return Template("league_tables/themes.html", context={
-            "table": table, "spreads": spreads, "chart": chart,
-        })
+        return Template(
+            "league_tables/themes.html",
+            context={
+                "table": table,
+                "spreads": spreads,
+                "chart": chart,
+            },
+        )
 
     @get("/organisations/{slug:str}")
     async def history(self, slug: str) -> Template:
@@ -108,7 +157,10 @@ class LeagueTablePages(Controller):
             {
                 **s,
                 "chart": charts.history_chart(
-                    [(p["table"]["as_of"], Fraction(p["overall_exact"])) for p in s["publications"]],
+                    [
+                        (p["table"]["as_of"], Fraction(p["overall_exact"]))
+                        for p in s["publications"]
+                    ],
                     f"{name}: overall percent in {s['framework_title']} league tables",
                     chart_id=f"history-{i}",
                 ),
@@ -120,14 +172,22 @@ class LeagueTablePages(Controller):
             for i, s in enumerate(history["frameworks"])
         ]
         kind = history["organisation"]["kind"]
-        return Template("league_tables/history.html", context={
-            "history": history, "charts": series, "kind_label": KINDS.get(kind, kind),
-        })
+        return Template(
+            "league_tables/history.html",
+            context={
+                "history": history,
+                "charts": series,
+                "kind_label": KINDS.get(kind, kind),
+            },
+        )
 
     # --- publishers ---------------------------------------------------------------------------
 
     async def _form_page(
-        self, request: Request[Any, Any, Any], form: PublishForm, fields: Any = None,
+        self,
+        request: Request[Any, Any, Any],
+        form: PublishForm,
+        fields: Any = None,
         errors: dict[str, str] | None = None,
     ) -> Template:
         revising = None
@@ -157,8 +217,9 @@ class LeagueTablePages(Controller):
         if not can_publish_league_tables(current_actor(request)):
             raise Forbidden("Only a publisher can revise league tables")
         old = await service.get_table(table_id)
-        form = PublishForm(framework=old["framework"], title=old["title"], as_of=old["as_of"],
-                           revises=old["id"])
+        form = PublishForm(
+            framework=old["framework"], title=old["title"], as_of=old["as_of"], revises=old["id"]
+        )
         return await self._form_page(request, form)
 
     @post("/new", guards=[require_user])
@@ -177,9 +238,12 @@ class LeagueTablePages(Controller):
         except Invalid as exc:
             return await self._form_page(request, form, fields, exc.problems)
         codes = [t["code"] for t in draft["themes"]]
-        return Template("league_tables/preview.html", context={
-            "draft": draft,
-            "shown": display.arrange(draft["rows"], codes, display.BY_RANK, None),
-            "values": _form_values(form),
-            "current_user": actor,
-        })
+        return Template(
+            "league_tables/preview.html",
+            context={
+                "draft": draft,
+                "shown": display.arrange(draft["rows"], codes, display.BY_RANK, None),
+                "values": _form_values(form),
+                "current_user": actor,
+            },
+        )

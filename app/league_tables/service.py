@@ -1,10 +1,9 @@
-"""League tables: preview, publish and revise immutable snapshots; read them back with their context."""
+"""League tables: preview, publish and revise immutable snapshots; read them back in context."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -76,10 +75,16 @@ def _brief(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 async def _versions(slug: str) -> list[Version]:
     """Every loaded version of a framework, oldest first (few rows; models are cached)."""
-    rows = await FrameworkVersion.select(
-        FrameworkVersion.id, FrameworkVersion.version, FrameworkVersion.loaded_at,
-        FrameworkVersion.content,
-    ).where(FrameworkVersion.slug == slug).order_by(FrameworkVersion.loaded_at)
+    rows = (
+        await FrameworkVersion.select(
+            FrameworkVersion.id,
+            FrameworkVersion.version,
+            FrameworkVersion.loaded_at,
+            FrameworkVersion.content,
+        )
+        .where(FrameworkVersion.slug == slug)
+        .order_by(FrameworkVersion.loaded_at)
+    )
     return [Version(r["id"], r["version"], r["loaded_at"], frameworks.model_of(r)) for r in rows]
 
 
@@ -131,7 +136,7 @@ async def _candidates(as_of: dt.date, versions: list[Version]) -> list[ranking.C
                 concluded_at=_moment(r["concluded_at"]),
                 framework_version=version.version,
                 validity_months=version.model.certificate.validity_months,
-                overall=Fraction(r["moderated_percent"]),
+                overall=ranking.exact(r["moderated_percent"]),
                 themes=(_decode(r["moderated_result"]) or {}).get("themes") or {},
                 award_code=award,
                 award_label=r["award_label"] if award else None,
@@ -153,8 +158,13 @@ async def _series(slug: str) -> list[ranking.Published]:
 
 async def _table_row(table_id: UUID, with_rows: bool = True) -> dict[str, Any] | None:
     columns = [
-        LeagueTable.id, LeagueTable.framework_slug, LeagueTable.title, LeagueTable.as_of,
-        LeagueTable.published_at, LeagueTable.revises, LeagueTable.revision_reason,
+        LeagueTable.id,
+        LeagueTable.framework_slug,
+        LeagueTable.title,
+        LeagueTable.as_of,
+        LeagueTable.published_at,
+        LeagueTable.revises,
+        LeagueTable.revision_reason,
     ]
     if with_rows:
         columns.append(LeagueTable.rows)
@@ -174,17 +184,29 @@ class _Standing(msgspec.Struct):
     exact: _Exact
 
 
-async def _standings(table_id: UUID | None) -> dict[str, ranking.Standing] | None:
-    """Where each organisation stood in a table: decoding only these fields is much faster."""
+async def _previous(
+    table_id: UUID | None,
+) -> tuple[dict[str, Any] | None, dict[str, ranking.Standing] | None]:
+    """A table's id, title and as-of date, and where each organisation stood in it (decoding only
+    those fields of its rows is much faster than decoding them all)."""
     if table_id is None:
-        return None
-    row = await LeagueTable.select(LeagueTable.rows).where(LeagueTable.id == table_id).first()
+        return None, None
+    row = (
+        await LeagueTable.select(
+            LeagueTable.id, LeagueTable.title, LeagueTable.as_of, LeagueTable.rows
+        )
+        .where(LeagueTable.id == table_id)
+        .first()
+    )
     if row is None:
-        return None
+        return None, None
     rows = row["rows"]
-    decoded = msgspec.json.decode(rows, type=list[_Standing]) if isinstance(rows, str | bytes) else [
-        msgspec.convert(r, _Standing) for r in rows]
-    return {r.organisation: ranking.Standing(r.rank, r.exact.overall) for r in decoded}
+    decoded = (
+        msgspec.json.decode(rows, type=list[_Standing])
+        if isinstance(rows, str | bytes)
+        else [msgspec.convert(r, _Standing) for r in rows]
+    )
+    return _brief(row), {r.organisation: ranking.Standing(r.rank, r.exact.overall) for r in decoded}
 
 
 def _themes(versions: list[Version], used: set[str]) -> list[dict[str, str]]:
@@ -212,9 +234,11 @@ async def _revised(form: PublishForm) -> dict[str, Any] | None:
     old = await _table_row(revises, with_rows=False)
     if old is None:
         raise Invalid({"revises": f"No published league table has id {form.revises}"})
-    newer = await LeagueTable.select(LeagueTable.id, LeagueTable.title).where(
-        LeagueTable.revises == revises
-    ).first()
+    newer = (
+        await LeagueTable.select(LeagueTable.id, LeagueTable.title)
+        .where(LeagueTable.revises == revises)
+        .first()
+    )
     if newer is not None:
         raise Conflict(
             f"League table {revises} has already been revised by {newer['id']} "
@@ -224,8 +248,12 @@ async def _revised(form: PublishForm) -> dict[str, Any] | None:
     form.title = form.title or old["title"]
     form.as_of = form.as_of or old["as_of"].isoformat()
     if form.framework != old["framework_slug"]:
-        raise Invalid({"framework": f"A revision keeps the framework of the table it revises "
-                                    f"({old['framework_slug']}), not '{form.framework}'"})
+        raise Invalid(
+            {
+                "framework": f"A revision keeps the framework of the table it revises "
+                f"({old['framework_slug']}), not '{form.framework}'"
+            }
+        )
     return old
 
 
@@ -243,11 +271,15 @@ async def _draft(form: PublishForm, moment: dt.datetime) -> Draft:
     previous_id = ranking.previous_table(
         await _series(form.framework), moment, revised["id"] if revised else None
     )
-    previous = await _table_row(previous_id, with_rows=False) if previous_id else None
-    rows = ranking.build_rows(candidates, as_of, await _standings(previous_id))
+    previous, standings = await _previous(previous_id)
+    rows = ranking.build_rows(candidates, as_of, standings)
     if not rows:
-        raise Invalid({"as_of": f"No organisation has a concluded, moderated assessment of "
-                                f"{form.framework} that is current on {as_of.isoformat()}"})
+        raise Invalid(
+            {
+                "as_of": f"No organisation has a concluded, moderated assessment of "
+                f"{form.framework} that is current on {as_of.isoformat()}"
+            }
+        )
     return Draft(
         framework=form.framework,
         framework_title=_framework_title(versions),
@@ -255,7 +287,7 @@ async def _draft(form: PublishForm, moment: dt.datetime) -> Draft:
         as_of=as_of,
         revises=_brief(revised),
         reason=form.reason or None,
-        compared_with=_brief(previous),
+        compared_with=previous,
         themes=_themes(versions, {r["framework_version"] for r in rows}),
         rows=rows,
     )
@@ -304,23 +336,37 @@ async def publish(actor: Any, form: PublishForm) -> dict[str, Any]:
             )
         )
         await record(
-            actor, "league_table.revise" if draft.revises else "league_table.publish",
-            "league_table", table_id,
-            after={"framework": draft.framework, "title": draft.title,
-                   "as_of": draft.as_of.isoformat(), "organisations": len(draft.rows),
-                   "revises": draft.revises["id"] if draft.revises else None,
-                   "reason": draft.reason,
-                   "compared_with": draft.compared_with["id"] if draft.compared_with else None},
+            actor,
+            "league_table.revise" if draft.revises else "league_table.publish",
+            "league_table",
+            table_id,
+            after={
+                "framework": draft.framework,
+                "title": draft.title,
+                "as_of": draft.as_of.isoformat(),
+                "organisations": len(draft.rows),
+                "revises": draft.revises["id"] if draft.revises else None,
+                "reason": draft.reason,
+                "compared_with": draft.compared_with["id"] if draft.compared_with else None,
+            },
         )
     return {"id": str(table_id), "published_at": now.isoformat(), **_draft_dict(draft)}
 
 
 async def revise(
-    actor: Any, table_id: str | UUID, reason: str, as_of: str | None = None, title: str | None = None
+    actor: Any,
+    table_id: str | UUID,
+    reason: str,
+    as_of: str | None = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
     """Publish a correction of `table_id`, naming it and why; the old table stays readable."""
-    form = PublishForm(revises=str(table_id), reason=(reason or "").strip(),
-                       as_of=(as_of or "").strip(), title=(title or "").strip())
+    form = PublishForm(
+        revises=str(table_id),
+        reason=(reason or "").strip(),
+        as_of=(as_of or "").strip(),
+        title=(title or "").strip(),
+    )
     if form.revises_id is None or await _table_row(form.revises_id, with_rows=False) is None:
         raise NotFound("No such league table")
     return await publish(actor, form)
@@ -344,18 +390,31 @@ def _summary(row: dict[str, Any], revised_by: dict[str, Any] | None = None) -> d
 
 async def framework_titles() -> dict[str, str]:
     """slug -> title of its most recently loaded version."""
-    rows = await FrameworkVersion.select(
-        FrameworkVersion.slug, FrameworkVersion.title
-    ).order_by(FrameworkVersion.loaded_at).limit(1000)
+    rows = (
+        await FrameworkVersion.select(FrameworkVersion.slug, FrameworkVersion.title)
+        .order_by(FrameworkVersion.loaded_at)
+        .limit(1000)
+    )
     return {r["slug"]: r["title"] for r in rows}
 
 
-async def list_tables(framework: str | None = None, limit: int = MAX_LISTED) -> list[dict[str, Any]]:
+async def list_tables(
+    framework: str | None = None, limit: int = MAX_LISTED
+) -> list[dict[str, Any]]:
     """Published tables, newest first, each saying whether it revises or was revised."""
-    query = LeagueTable.select(
-        LeagueTable.id, LeagueTable.framework_slug, LeagueTable.title, LeagueTable.as_of,
-        LeagueTable.published_at, LeagueTable.revises, LeagueTable.revision_reason,
-    ).order_by(LeagueTable.published_at, ascending=False).limit(limit)
+    query = (
+        LeagueTable.select(
+            LeagueTable.id,
+            LeagueTable.framework_slug,
+            LeagueTable.title,
+            LeagueTable.as_of,
+            LeagueTable.published_at,
+            LeagueTable.revises,
+            LeagueTable.revision_reason,
+        )
+        .order_by(LeagueTable.published_at, ascending=False)
+        .limit(limit)
+    )
     if framework:
         query = query.where(LeagueTable.framework_slug == framework)
     rows = await query
@@ -370,10 +429,17 @@ async def get_table(table_id: str | UUID) -> dict[str, Any]:
     row = await _table_row(parsed) if parsed else None
     if row is None:
         raise NotFound("No such league table")
-    revised_by = await LeagueTable.select(
-        LeagueTable.id, LeagueTable.title, LeagueTable.as_of, LeagueTable.published_at,
-        LeagueTable.revision_reason,
-    ).where(LeagueTable.revises == row["id"]).first()
+    revised_by = (
+        await LeagueTable.select(
+            LeagueTable.id,
+            LeagueTable.title,
+            LeagueTable.as_of,
+            LeagueTable.published_at,
+            LeagueTable.revision_reason,
+        )
+        .where(LeagueTable.revises == row["id"])
+        .first()
+    )
     revises = await _table_row(row["revises"], with_rows=False) if row["revises"] else None
     series = await _series(row["framework_slug"])
     previous_id = ranking.previous_table(series, row["published_at"], row["revises"])
@@ -384,7 +450,9 @@ async def get_table(table_id: str | UUID) -> dict[str, Any]:
         **_summary(row, revised_by),
         "framework_title": _framework_title(versions),
         "revises": _brief(revises),
-        "revised_by": None if revised_by is None else {
+        "revised_by": None
+        if revised_by is None
+        else {
             **_brief(revised_by),  # type: ignore[dict-item]
             "published_at": revised_by["published_at"].isoformat(),
             "reason": revised_by["revision_reason"],
@@ -398,22 +466,36 @@ async def get_table(table_id: str | UUID) -> dict[str, Any]:
 async def organisation_history(slug: str) -> dict[str, Any]:
     """An organisation's place in every current published table it appears in, oldest first,
     grouped by framework. Revised tables give way to their revisions."""
-    org = await Organisation.select(
-        Organisation.slug, Organisation.name, Organisation.kind
-    ).where(Organisation.slug == slug).first()
+    org = (
+        await Organisation.select(Organisation.slug, Organisation.name, Organisation.kind)
+        .where(Organisation.slug == slug)
+        .first()
+    )
     if org is None:
         raise NotFound(f"No organisation has slug '{slug}'")
-    replaced = [r["revises"] for r in await LeagueTable.select(LeagueTable.revises).where(
-        LeagueTable.revises.is_not_null())]
-    # Rows are stored as compact JSON we wrote ourselves, so the key appears exactly like this.
+    replaced = [
+        r["revises"]
+        for r in await LeagueTable.select(LeagueTable.revises).where(
+            LeagueTable.revises.is_not_null()
+        )
+    ]
+    # Only tables whose JSON holds the slug as a string are read (slugs hold no LIKE wildcards);
+    # the rare table where it is some other value is passed over below.
     query = LeagueTable.select(
-        LeagueTable.id, LeagueTable.framework_slug, LeagueTable.title, LeagueTable.as_of,
-        LeagueTable.published_at, LeagueTable.rows,
-    ).where(WhereRaw("CAST(rows AS TEXT) LIKE {}", f'%"organisation":"{slug}"%'))
+        LeagueTable.id,
+        LeagueTable.framework_slug,
+        LeagueTable.title,
+        LeagueTable.as_of,
+        LeagueTable.published_at,
+        LeagueTable.rows,
+    ).where(WhereRaw("CAST(rows AS TEXT) LIKE {}", f'%"{slug}"%'))
     if replaced:
         query = query.where(LeagueTable.id.not_in(replaced))
-    tables = await query.order_by(LeagueTable.as_of, ascending=False).order_by(
-        LeagueTable.published_at, ascending=False).limit(MAX_HISTORY)
+    tables = (
+        await query.order_by(LeagueTable.as_of, ascending=False)
+        .order_by(LeagueTable.published_at, ascending=False)
+        .limit(MAX_HISTORY)
+    )
     titles = await framework_titles()
     series: dict[str, list[dict[str, Any]]] = {}
     for table in reversed(tables):
@@ -421,16 +503,18 @@ async def organisation_history(slug: str) -> dict[str, Any]:
         mine = next((r for r in rows if r["organisation"] == slug), None)
         if mine is None:
             continue
-        series.setdefault(table["framework_slug"], []).append({
-            "table": _brief(table),
-            "published_at": table["published_at"].isoformat(),
-            "rank": mine["rank"],
-            "of": len(rows),
-            "award": mine["award"],
-            "overall_percent": mine["overall_percent"],
-            "overall_exact": mine["exact"]["overall"],
-            "themes": mine["themes"],
-        })
+        series.setdefault(table["framework_slug"], []).append(
+            {
+                "table": _brief(table),
+                "published_at": table["published_at"].isoformat(),
+                "rank": mine["rank"],
+                "of": len(rows),
+                "award": mine["award"],
+                "overall_percent": mine["overall_percent"],
+                "overall_exact": mine["exact"]["overall"],
+                "themes": mine["themes"],
+            }
+        )
     return {
         "organisation": {"slug": org["slug"], "name": org["name"], "kind": org["kind"]},
         "frameworks": [

@@ -39,8 +39,8 @@ def _sample(row: dict[str, Any], organisation: str, version: str) -> Sample:
 
 
 async def for_assessment(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
+    loaded = await load(actor, assessment_id)  # first: what they may not see answers 404
     _may_read(actor)
-    loaded = await load(actor, assessment_id)
     row = loaded.assessment
     if row["status"] not in MODERATED_STATES or not row["moderated_result"]:
         raise NotFound("This assessment has no completed moderation to calibrate against yet")

@@ -8,6 +8,7 @@ from uuid import UUID
 from litestar import Request, Response, get
 
 from app.accounts.auth import current_actor, require_user
+from app.openapi import error_responses
 from app.reports import service
 
 
@@ -17,6 +18,7 @@ from app.reports import service
     tags=["reports"],
     media_type="application/pdf",
     summary="The board report of a concluded assessment (PDF)",
+    responses=error_responses(409),  # the assessment is not concluded yet
 )
 async def board_report_pdf(request: Request[Any, Any, Any], assessment_id: UUID) -> Response[bytes]:
     filename, data = await service.board_report_pdf(current_actor(request), assessment_id)

@@ -75,15 +75,18 @@ class Recorder:
         return getattr(self.engine, name)
 
 
-async def bare_render(ctx: Context, path: str, cookies: dict[str, str]) -> tuple[list[float], float, str]:
+async def bare_render(
+    ctx: Context, path: str, cookies: dict[str, str]
+) -> tuple[list[float], float, str]:
     """Render the page's template alone (no HTTP, no database), repeatedly: wall seconds of each
     render, CPU milliseconds per render, and the template's name."""
     app = ctx.app
     recorder = Recorder(app.template_engine)
     app.template_engine = recorder  # type: ignore[assignment]
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1",
-                                     cookies=cookies) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1", cookies=cookies
+        ) as client:
             reply = await client.get(path)
     finally:
         app.template_engine = recorder.engine
@@ -112,8 +115,14 @@ async def run(ctx: Context) -> list[Figure]:
     headers = browser_headers(cookies)
     hello, hello_cpu = await load(ctx, HELLO, headers)
     figures = [
-        Figure("hello-world (floor)", "server CPU per request", hello_cpu, "ms", database=db,
-               note=hello.error_note()),
+        Figure(
+            "hello-world (floor)",
+            "server CPU per request",
+            hello_cpu,
+            "ms",
+            database=db,
+            note=hello.error_note(),
+        ),
         Figure("hello-world (floor)", "req/s", hello.per_second, "req/s", database=db),
         Figure("hello-world (floor)", "p50", hello.ms(50), "ms", database=db),
         Figure("hello-world (floor)", "p99", hello.ms(99), "ms", database=db),
@@ -137,19 +146,62 @@ async def run(ctx: Context) -> list[Figure]:
         cost_ratio = ratio_of(cost, floor)
         errors = page.errors()
         figures += [
-            Figure(label, "bare render CPU (floor)", render_cpu, "ms", database=db,
-                   note=f"{template}; wall p50 {_ms(percentile(renders, 50)) or 0:.1f} ms, "
-                   f"p99 {_ms(percentile(renders, 99)) or 0:.1f} ms",
-                   detail={"renders": len(renders), "template": template}),
-            Figure(label, "server CPU per request", cost, "ms", floor, "render + hello", cost_ratio,
-                   f"<= {MAX_COST_RATIO}x", at_most(cost_ratio, MAX_COST_RATIO) if not errors else False,
-                   db, note=page.error_note(), detail={"path": path, "route": route}),
-            Figure(label, "req/s", page.per_second, "req/s", hello.per_second, "hello",
-                   ratio_of(page.per_second, hello.per_second), f">= {MIN_RPS} req/s",
-                   page.per_second >= MIN_RPS and not errors, db),
-            Figure(label, "p50", page.ms(50), "ms", hello.ms(50), "hello", ratio_of(page.ms(50), hello.ms(50)),
-                   database=db),
-            Figure(label, "p99", page.ms(99), "ms", hello.ms(99), "hello", ratio_of(page.ms(99), hello.ms(99)),
-                   database=db, note=f"{CONCURRENCY} clients, {page.count} requests"),
+            Figure(
+                label,
+                "bare render CPU (floor)",
+                render_cpu,
+                "ms",
+                database=db,
+                note=f"{template}; wall p50 {_ms(percentile(renders, 50)) or 0:.1f} ms, "
+                f"p99 {_ms(percentile(renders, 99)) or 0:.1f} ms",
+                detail={"renders": len(renders), "template": template},
+            ),
+            Figure(
+                label,
+                "server CPU per request",
+                cost,
+                "ms",
+                floor,
+                "render + hello",
+                cost_ratio,
+                f"<= {MAX_COST_RATIO}x",
+                at_most(cost_ratio, MAX_COST_RATIO) if not errors else False,
+                db,
+                note=page.error_note(),
+                detail={"path": path, "route": route},
+            ),
+            Figure(
+                label,
+                "req/s",
+                page.per_second,
+                "req/s",
+                hello.per_second,
+                "hello",
+                ratio_of(page.per_second, hello.per_second),
+                f">= {MIN_RPS} req/s",
+                page.per_second >= MIN_RPS and not errors,
+                db,
+            ),
+            Figure(
+                label,
+                "p50",
+                page.ms(50),
+                "ms",
+                hello.ms(50),
+                "hello",
+                ratio_of(page.ms(50), hello.ms(50)),
+                database=db,
+            ),
+            Figure(
+                label,
+                "p99",
+                page.ms(99),
+                "ms",
+                hello.ms(99),
+                "hello",
+                ratio_of(page.ms(99), hello.ms(99)),
+                database=db,
+                note=f"{CONCURRENCY} clients, {page.count} requests",
+            ),
         ]
     return figures

@@ -31,7 +31,9 @@ async def _attempt(port: int, email: str) -> tuple[float, int]:
     body = json.dumps({"email": email, "password": PASSWORD}).encode()
     try:
         began = time.perf_counter()
-        reply = await connection.request("POST", "/api/v1/auth/login", {"Content-Type": "application/json"}, body)
+        reply = await connection.request(
+            "POST", "/api/v1/auth/login", {"Content-Type": "application/json"}, body
+        )
         return time.perf_counter() - began, reply.status
     except (OSError, asyncio.IncompleteReadError):
         return 0.0, -1  # no answer at all
@@ -88,14 +90,40 @@ async def run(ctx: Context) -> list[Figure]:
     label = f"sign-in burst ({attempts_made})"
     bad = {s: n for s, n in statuses.items() if s != 200}
     return [
-        Figure(label, f"{PAGE} p99 during burst", during.ms(99), "ms", idle.ms(99), "idle p99", ratio,
-               f"<= {MAX_RATIO:g}x", at_most(ratio, MAX_RATIO) if not during.errors() else False, db,
-               note=f"{during.count} reads during, {idle.count} idle; {during.error_note()}".rstrip("; ")),
-        Figure(label, f"{PAGE} p50 during burst", during.ms(50), "ms", idle.ms(50), "idle p50",
-               ratio_of(during.ms(50), idle.ms(50)), database=db),
-        Figure(label, "sign-in p50 / p99", _ms(percentile(login_times, 50)), "ms", database=db,
-               note=f"p99 {_ms(percentile(login_times, 99)) or 0:.0f} ms; burst took {burst_seconds:.1f} s"
-               + (f"; not 200: {bad}" if bad else "")),
+        Figure(
+            label,
+            f"{PAGE} p99 during burst",
+            during.ms(99),
+            "ms",
+            idle.ms(99),
+            "idle p99",
+            ratio,
+            f"<= {MAX_RATIO:g}x",
+            at_most(ratio, MAX_RATIO) if not during.errors() else False,
+            db,
+            note=f"{during.count} reads during, {idle.count} idle; {during.error_note()}".rstrip(
+                "; "
+            ),
+        ),
+        Figure(
+            label,
+            f"{PAGE} p50 during burst",
+            during.ms(50),
+            "ms",
+            idle.ms(50),
+            "idle p50",
+            ratio_of(during.ms(50), idle.ms(50)),
+            database=db,
+        ),
+        Figure(
+            label,
+            "sign-in p50 / p99",
+            _ms(percentile(login_times, 50)),
+            "ms",
+            database=db,
+            note=f"p99 {_ms(percentile(login_times, 99)) or 0:.0f} ms; "
+            f"burst took {burst_seconds:.1f} s" + (f"; not 200: {bad}" if bad else ""),
+        ),
     ]
 
 

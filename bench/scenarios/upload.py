@@ -30,13 +30,17 @@ def multipart_body(path: Path, organisation: str, size: int = SIZE) -> None:
     (random after the header, so it is neither compressible nor already stored)."""
 
     def field(name: str, value: str) -> bytes:
-        return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+        return (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        ).encode()
 
     with path.open("wb") as f:
         f.write(field("organisation", organisation))
         f.write(field("title", "Customer journey recordings, 2026"))
-        f.write(f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
-                "filename=\"journey-recordings.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".encode())
+        f.write(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="journey-recordings.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+        )
         f.write(b"%PDF-1.7\n")
         left = size - 9
         while left > 0:
@@ -46,7 +50,9 @@ def multipart_body(path: Path, organisation: str, size: int = SIZE) -> None:
         f.write(f"\r\n--{BOUNDARY}--\r\n".encode())
 
 
-async def send(ctx: Context, path: str, body: Path, headers: dict[str, str]) -> tuple[float, float, Reply]:
+async def send(
+    ctx: Context, path: str, body: Path, headers: dict[str, str]
+) -> tuple[float, float, Reply]:
     """Seconds taken and the server's memory growth in MB, for one request."""
     pid = ctx.server.pid
     connection = Connection(ctx.server.port)
@@ -95,12 +101,32 @@ async def run(ctx: Context) -> list[Figure]:
     most = max(growth) if growth else None
     label = "evidence upload (100 MB)"
     return [
-        Figure(label, "time", took, "s", raw, "raw stream read", time_ratio, f"<= {MAX_TIME_RATIO:g}x",
-               at_most(time_ratio, MAX_TIME_RATIO) if not failed else False, db, note=failed,
-               detail={"upload_s": times, "raw_s": raw_times}),
-        Figure(label, "peak memory growth", most, "MB", max(raw_growth), "raw stream read",
-               None, f"< {MAX_GROWTH_MB} MB",
-               (most < MAX_GROWTH_MB) if most is not None else False, db,
-               note=f"worst of {rounds}" if rounds > 1 else "",
-               detail={"upload_mb": growth, "raw_mb": raw_growth}),
+        Figure(
+            label,
+            "time",
+            took,
+            "s",
+            raw,
+            "raw stream read",
+            time_ratio,
+            f"<= {MAX_TIME_RATIO:g}x",
+            at_most(time_ratio, MAX_TIME_RATIO) if not failed else False,
+            db,
+            note=failed,
+            detail={"upload_s": times, "raw_s": raw_times},
+        ),
+        Figure(
+            label,
+            "peak memory growth",
+            most,
+            "MB",
+            max(raw_growth),
+            "raw stream read",
+            None,
+            f"< {MAX_GROWTH_MB} MB",
+            (most < MAX_GROWTH_MB) if most is not None else False,
+            db,
+            note=f"worst of {rounds}" if rounds > 1 else "",
+            detail={"upload_mb": growth, "raw_mb": raw_growth},
+        ),
     ]

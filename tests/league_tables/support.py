@@ -8,7 +8,13 @@ from typing import Any
 
 from httpx import AsyncClient
 
-from tests.factories import bearer, make_assessment, make_framework_version, make_organisation, make_user
+from tests.factories import (
+    bearer,
+    make_assessment,
+    make_framework_version,
+    make_organisation,
+    make_user,
+)
 
 # Scale 0..4; theme SERVE (weight 1) has two elements, theme LEARN (weight 1) one.
 # All 4s: 100%; all 2s: 50%. Gold needs 75% overall, Silver 50%.
@@ -63,13 +69,25 @@ def at(day: str) -> dt.datetime:
 
 
 async def concluded(
-    framework: dict[str, Any], score: int, day: str = "2026-03-01", org: dict[str, Any] | None = None,
-    name: str | None = None, kind: str = "department", **extra: Any,
+    framework: dict[str, Any],
+    score: int,
+    day: str = "2026-03-01",
+    org: dict[str, Any] | None = None,
+    name: str | None = None,
+    kind: str = "department",
+    **extra: Any,
 ) -> dict[str, Any]:
     """An organisation (new unless given) with a concluded assessment scored `score` throughout."""
     org = org or await make_organisation(name=name, kind=kind)
-    await make_assessment(org, state="concluded", framework_version=framework, default_score=score,
-                          concluded_at=at(day), **(await _people(framework)), **extra)
+    await make_assessment(
+        org,
+        state="concluded",
+        framework_version=framework,
+        default_score=score,
+        concluded_at=at(day),
+        **(await _people(framework)),
+        **extra,
+    )
     return org
 
 

@@ -1,4 +1,4 @@
-"""Ranking rules, pure: ties, order, as-of and validity windows, latest result, changes, revisions."""
+"""Ranking rules, pure: ties, order, as-of and validity windows, latest result, changes."""
 
 from __future__ import annotations
 
@@ -10,13 +10,27 @@ from app.league_tables import ranking
 from app.league_tables.ranking import Candidate, Published
 
 
-def candidate(org: str, overall: Fraction | int, day: str = "2026-01-10", *, name: str | None = None,
-              validity: int = 36, award: str | None = "gold", version: str = "1") -> Candidate:
+def candidate(
+    org: str,
+    overall: Fraction | int,
+    day: str = "2026-01-10",
+    *,
+    name: str | None = None,
+    validity: int = 36,
+    award: str | None = "gold",
+    version: str = "1",
+) -> Candidate:
     return Candidate(
-        organisation=org, organisation_name=name or org.title(), organisation_kind="department",
+        organisation=org,
+        organisation_name=name or org.title(),
+        organisation_kind="department",
         concluded_at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), tzinfo=dt.UTC),
-        framework_version=version, validity_months=validity, overall=Fraction(overall),
-        themes={"A": str(Fraction(overall))}, award_code=award, award_label=award and award.title(),
+        framework_version=version,
+        validity_months=validity,
+        overall=Fraction(overall),
+        themes={"A": str(Fraction(overall))},
+        award_code=award,
+        award_label=award and award.title(),
     )
 
 
@@ -25,14 +39,29 @@ AS_OF = dt.date(2026, 3, 1)
 
 def test_equal_percents_share_a_rank_and_the_next_rank_is_skipped() -> None:
     rows = ranking.build_rows(
-        [candidate("d", 40), candidate("b", Fraction(200, 3)), candidate("c", Fraction(200, 3)),
-         candidate("a", 90)], AS_OF, None)
-    assert [(r["rank"], r["organisation"]) for r in rows] == [(1, "a"), (2, "b"), (2, "c"), (4, "d")]
+        [
+            candidate("d", 40),
+            candidate("b", Fraction(200, 3)),
+            candidate("c", Fraction(200, 3)),
+            candidate("a", 90),
+        ],
+        AS_OF,
+        None,
+    )
+    assert [(r["rank"], r["organisation"]) for r in rows] == [
+        (1, "a"),
+        (2, "b"),
+        (2, "c"),
+        (4, "d"),
+    ]
 
 
 def test_ties_are_listed_by_organisation_name_not_slug() -> None:
     rows = ranking.build_rows(
-        [candidate("zz", 50, name="Alpha Agency"), candidate("aa", 50, name="Beta Board")], AS_OF, None)
+        [candidate("zz", 50, name="Alpha Agency"), candidate("aa", 50, name="Beta Board")],
+        AS_OF,
+        None,
+    )
     assert [r["organisation_name"] for r in rows] == ["Alpha Agency", "Beta Board"]
     assert [r["rank"] for r in rows] == [1, 1]
 
@@ -40,7 +69,8 @@ def test_ties_are_listed_by_organisation_name_not_slug() -> None:
 def test_exact_fractions_decide_ties_not_rounded_percents() -> None:
     # Both round to 66.6667 but they are not equal, so they do not share a rank.
     rows = ranking.build_rows(
-        [candidate("a", Fraction(200, 3)), candidate("b", Fraction(666667, 10000))], AS_OF, None)
+        [candidate("a", Fraction(200, 3)), candidate("b", Fraction(666667, 10000))], AS_OF, None
+    )
     assert [(r["organisation"], r["rank"]) for r in rows] == [("b", 1), ("a", 2)]
     assert rows[0]["overall_percent"] == rows[1]["overall_percent"] == 66.6667
     assert rows[1]["exact"]["overall"] == "200/3"
@@ -49,25 +79,38 @@ def test_exact_fractions_decide_ties_not_rounded_percents() -> None:
 def test_organisations_without_an_award_are_listed() -> None:
     rows = ranking.build_rows([candidate("a", 20, award=None), candidate("b", 80)], AS_OF, None)
     assert [(r["organisation"], r["award"]) for r in rows] == [
-        ("b", {"code": "gold", "label": "Gold"}), ("a", None)]
+        ("b", {"code": "gold", "label": "Gold"}),
+        ("a", None),
+    ]
 
 
 def test_only_the_latest_current_result_of_each_organisation_counts() -> None:
     rows = ranking.build_rows(
-        [candidate("a", 90, "2025-01-10"), candidate("a", 40, "2026-02-01", version="2"),
-         candidate("a", 10, "2026-03-02")],  # after the as-of date
-        AS_OF, None)
+        [
+            candidate("a", 90, "2025-01-10"),
+            candidate("a", 40, "2026-02-01", version="2"),
+            candidate("a", 10, "2026-03-02"),
+        ],  # after the as-of date
+        AS_OF,
+        None,
+    )
     assert [(r["organisation"], r["overall_percent"], r["framework_version"]) for r in rows] == [
-        ("a", 40.0, "2")]
+        ("a", 40.0, "2")
+    ]
 
 
 def test_results_concluded_after_the_as_of_date_are_left_out_in_uk_time() -> None:
-    late_evening = Candidate(**{**candidate("a", 50).__dict__,
-                                "concluded_at": dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)})
+    late_evening = Candidate(
+        **{
+            **candidate("a", 50).__dict__,
+            "concluded_at": dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC),
+        }
+    )
     # 23:30 UTC on 1 March is still 1 March in the UK (GMT), but in summer it would be 2 June BST.
     assert ranking.build_rows([late_evening], AS_OF, None)
-    summer = Candidate(**{**late_evening.__dict__,
-                          "concluded_at": dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)})
+    summer = Candidate(
+        **{**late_evening.__dict__, "concluded_at": dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)}
+    )
     assert not ranking.build_rows([summer], dt.date(2026, 6, 1), None)
     assert ranking.build_rows([summer], dt.date(2026, 6, 2), None)
 
@@ -83,16 +126,23 @@ def test_results_outside_their_versions_certificate_validity_are_left_out() -> N
 
 def test_an_expired_latest_result_lets_an_earlier_one_with_longer_validity_stand() -> None:
     rows = ranking.build_rows(
-        [candidate("a", 80, "2024-06-01", validity=36), candidate("a", 30, "2025-01-01", validity=12)],
-        AS_OF, None)
+        [
+            candidate("a", 80, "2024-06-01", validity=36),
+            candidate("a", 30, "2025-01-01", validity=12),
+        ],
+        AS_OF,
+        None,
+    )
     assert [r["overall_percent"] for r in rows] == [80.0]
 
 
 def test_changes_compare_with_the_previous_table_and_are_null_for_newcomers() -> None:
     before = ranking.build_rows([candidate("a", 60), candidate("b", 70)], AS_OF, None)
     after = ranking.build_rows(
-        [candidate("a", Fraction(145, 2)), candidate("b", 70), candidate("c", 10)], AS_OF,
-        ranking.standings(before))
+        [candidate("a", Fraction(145, 2)), candidate("b", 70), candidate("c", 10)],
+        AS_OF,
+        ranking.standings(before),
+    )
     changes = {r["organisation"]: (r["rank"], r["rank_change"], r["score_change"]) for r in after}
     assert changes == {"a": (1, 1, 12.5), "b": (2, -1, 0.0), "c": (3, None, None)}
     assert after[0]["exact"]["score_change"] == "25/2"
@@ -129,3 +179,8 @@ def test_a_revision_compares_with_what_the_table_it_replaces_compared_with() -> 
     now = dt.datetime.fromisoformat("2026-03-01T10:00+00:00")
     assert ranking.previous_table([first, second], now, revises=second.id) == first.id
     assert ranking.previous_table([first, second], now, revises=first.id) is None
+
+
+def test_stored_exact_percents_read_back_exactly() -> None:
+    for text in ("200/3", "75", "-5/2", "0", "66.5"):
+        assert ranking.exact(text) == Fraction(text)

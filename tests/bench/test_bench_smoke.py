@@ -1,0 +1,78 @@
+"""The benchmark harness still fits the app: its generated framework loads, its bench-only routes
+exist only in the benchmark's app, and its HTTP client and load loop work against a real server.
+No timings are asserted: bench/run.py measures, these only check that it can."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import uvicorn
+
+from app.frameworks.loader import read_framework
+from bench.bench_app import DRAIN, HELLO, create_bench_app
+from bench.client import Connection, closed_loop
+from bench.figures import Figure, table
+from bench.seed import sixty_element_framework
+from bench.server import free_port
+from tests.factories import bearer, make_organisation, make_user
+
+
+def test_generated_framework_loads_with_sixty_elements() -> None:
+    loaded = read_framework(sixty_element_framework().encode(), "bench.yaml")
+    assert len(loaded.framework.elements()) == 60
+
+
+async def test_hello_and_drain_routes_exist_only_in_the_benchmark_app(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get(HELLO)).status_code == 404
+    user = await make_user("dept_lead", await make_organisation())
+    transport = httpx.ASGITransport(app=create_bench_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as bench:
+        assert (await bench.get(HELLO)).json() == {"hello": "world"}
+        drained = await bench.post(DRAIN, content=b"x" * 300_000, headers=await bearer(user))
+    assert drained.status_code == 200
+    assert drained.json() == {"received": 300_000}
+
+
+@pytest.fixture
+async def live_port(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[int]:
+    """The benchmark's app served by a real uvicorn on 127.0.0.1, in this test's event loop."""
+    port = free_port()
+    monkeypatch.setenv("CHARTER_ALLOWED_HOSTS", f"127.0.0.1,127.0.0.1:{port}")
+    config = uvicorn.Config(
+        create_bench_app(), host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield port
+    server.should_exit = True
+    await task
+
+
+async def test_load_loop_counts_every_answer_from_a_real_server(live_port: int) -> None:
+    async def step(connection: Connection, _: int):  # type: ignore[no-untyped-def]
+        return await connection.request("GET", HELLO)
+
+    load = await closed_loop(live_port, step, concurrency=3, per_client=4)
+    assert load.count == 12
+    assert dict(load.statuses) == {200: 12}
+    assert load.errors() == 0
+
+
+def test_table_marks_missed_targets_and_skipped_scenarios() -> None:
+    shown = table(
+        [
+            Figure("page", "req/s", 250, "req/s", target=">= 400 req/s", passed=False),
+            Figure("page", "cost", 3.0, "ms", 2.5, "floor", 1.2, "<= 1.5x", True),
+            Figure("upload", "-", None, "", note="skipped: route missing"),
+        ]
+    )
+    rows = shown.splitlines()
+    assert "MISS" in rows[2] and "pass" in rows[3] and "1.20x" in rows[3]
+    assert rows[4].endswith("skipped: route missing")
