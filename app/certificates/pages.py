@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
@@ -18,6 +19,15 @@ DATES = ("issued_on", "expires_on", "revoked_on")
 def _view(certificate: dict[str, Any]) -> dict[str, Any]:
     """The public dict with its ISO dates as dates, for the templates' date filter."""
     return {k: dt.date.fromisoformat(v) if k in DATES and v else v for k, v in certificate.items()}
+
+
+@get("/verify", include_in_schema=False)
+async def verify_lookup(id: str | None = None) -> Template | Redirect:
+    """A form to type or paste a certificate id, as printed on the certificate."""
+    wanted = (id or "").strip()
+    if wanted:
+        return Redirect(f"/verify/{quote(wanted, safe='')}")
+    return Template(template_name="certificates/lookup.html", context={"errors": {}})
 
 
 @get("/verify/{certificate:str}", include_in_schema=False)
@@ -64,4 +74,4 @@ async def revoke(request: Request[Any, Any, Any], certificate: str) -> Template 
     return Redirect(f"/verify/{revoked['id']}", status_code=303)
 
 
-ROUTES = [verify, revoke_form, revoke]
+ROUTES = [verify_lookup, verify, revoke_form, revoke]

@@ -36,13 +36,16 @@ def story_clock(
     as the average stretch of work, so a submission is not followed by an instant assignment."""
     moments = sorted(real)
     start, last = moments[0], moments[-1]
-    # A step's other writes (concluded_at, the decision, the certificate) come a moment before
-    # its StatusChange row, in the same call: they belong after its wait, not before.
-    step_times = sorted(step - SAME_STEP for step in steps)
+    step_times = sorted(steps)
     worked = max((last - start).total_seconds(), 1e-6)
     wait = worked / max(len(step_times), 1)
 
     def virtual(moment: dt.datetime) -> float:
+        # A step's other writes (concluded_at, the decision) come a moment before its
+        # StatusChange row, in the same call: they happen at the step, not a scaled-up while before.
+        at = bisect.bisect_left(step_times, moment)
+        if at < len(step_times) and step_times[at] - moment <= SAME_STEP:
+            moment = step_times[at]
         waits = bisect.bisect_right(step_times, moment)
         return (moment - start).total_seconds() + wait * waits
 
