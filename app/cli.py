@@ -183,7 +183,8 @@ def tokens_create(email: str, name: str) -> None:
 )
 def demo(if_empty: bool) -> None:
     """Fill an empty database with a realistic demo and print who to sign in as."""
-    from app.demo.service import existing_data, fill, overview
+    from app.demo.service import existing_data, fill
+    from app.demo.summary import overview
     from app.settings import Settings
 
     found = run(existing_data())

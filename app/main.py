@@ -37,6 +37,7 @@ from app.certificates import api as certificates_api, pages as certificates_page
 from app.errors import DomainError
 from app.evidence.api import EvidenceController
 from app.evidence.pages import EvidencePages
+from app.evidence.storage import storage_for
 from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
 from app.league_tables import api as league_tables_api, pages as league_tables_pages
@@ -50,6 +51,7 @@ from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
 from app.web.health import healthz
 from app.web.pages import home
+from app.web.request_text import RefuseNulMiddleware
 from app.web.security_headers import security_headers
 
 API_PREFIX = "/api/"
@@ -121,6 +123,7 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    storage_for(settings)  # at start: removes uploads left half-written by a process that died
     session_config = RotatingSessionConfig(
         store="sessions",
         key="charter_session",
@@ -146,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_config.middleware,
             DefineMiddleware(AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours),
             DefineMiddleware(CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts),
+            RefuseNulMiddleware,
         ],
         before_send=[security_headers(settings.https)],
         stores={"sessions": DatabaseStore()},

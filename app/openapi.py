@@ -3,9 +3,8 @@ that main.py's exception handlers write, under every status an operation of its 
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import msgspec
 from litestar.openapi.datastructures import ResponseSpec

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 from uuid import UUID
 
 from app.accounts.actor import Actor
 from app.demo import documents, texts
 from app.demo.story import COMPLAINTS, ORGANISATIONS, Round
 from app.evidence import service as evidence
-from app.evidence.tables import Evidence
 from app.settings import Settings
 
 RETURN_NOTE = (
@@ -35,7 +34,7 @@ class DemoFile:
     """What the evidence service reads an upload from (a parsed multipart part has the same)."""
 
     filename: str
-    file: BinaryIO
+    file: IO[bytes]
 
 
 @dataclass(frozen=True)
@@ -237,7 +236,3 @@ def links_for(documents_: list[Uploaded], theme: str, code: str, required: bool)
     if required:
         return matching[:2]
     return matching[:1] if texts.pick(("link", "", ""), code) == "link" else []
-
-
-async def count() -> int:
-    return await Evidence.count()

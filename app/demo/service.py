@@ -18,13 +18,11 @@ from app.accounts.actor import Actor, SystemActor
 from app.accounts.roles import Role
 from app.accounts.tables import User
 from app.assessments import service as assessments
-from app.assessments.lifecycle import Status
 from app.assessments.scoring import Answer
-from app.assessments.tables import Assessment
 from app.audit.service import record
 from app.certificates import service as certificates
 from app.certificates.tables import Certificate
-from app.demo import library, texts, timeline
+from app.demo import library, summary, texts, timeline
 from app.demo.scores import Marks, first_look, marks
 from app.demo.story import (
     AS_OF_MONTHS_AGO,
@@ -37,6 +35,7 @@ from app.demo.story import (
     ROUNDS,
     Round,
 )
+from app.demo.summary import Summary
 from app.errors import Conflict, Invalid
 from app.frameworks import service as frameworks
 from app.frameworks.model import Framework
@@ -53,7 +52,6 @@ from app.templating import LONDON
 
 DEMO = SystemActor("demo")
 MODERATED_BEFORE_RETURN = 0.6  # how far through the elements an assessor gets before returning
-SOON = dt.timedelta(days=90)  # a valid certificate expiring within this is "expiring soon"
 
 
 @dataclass
@@ -257,15 +255,6 @@ async def _play(cast: Cast, play: Play, settings: Settings) -> None:
 # --- the whole story ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Summary:
-    base_url: str
-    statuses: dict[str, int]
-    certificates: dict[str, list[str]]  # status -> ids
-    league_tables: list[dict[str, Any]]
-    evidence_items: int
-
-
 def _story_end(now: dt.datetime, days_ago: int) -> dt.datetime:
     """A working-hours moment `days_ago` days back (10:30 in London)."""
     day = (now - dt.timedelta(days=days_ago)).astimezone(LONDON).date()
@@ -319,82 +308,32 @@ async def _publish_tables(cast: Cast, now: dt.datetime) -> None:
             )
 
 
-async def _summary(settings: Settings, today: dt.date) -> Summary:
-    rows = await Assessment.select(Assessment.status)
-    statuses: dict[str, int] = {}
-    for row in rows:
-        statuses[row["status"]] = statuses.get(row["status"], 0) + 1
-    by_status: dict[str, list[str]] = {}
-    for cert in await Certificate.select(Certificate.id).order_by(Certificate.issued_on):
-        shown = await certificates.show(cert["id"])
-        status = shown["status"]
-        if status == "valid" and dt.date.fromisoformat(shown["expires_on"]) <= today + SOON:
-            status = "expiring soon"
-        by_status.setdefault(status, []).append(shown["id"])
-    tables = list(reversed(await league_tables.list_tables(PSCS)))
-    return Summary(
-        base_url=settings.base_url,
-        statuses=statuses,
-        certificates=by_status,
-        league_tables=tables,
-        evidence_items=await library.count(),
+def _refusal(found: dict[str, int]) -> Conflict:
+    return Conflict(
+        f"The database already has {found['organisations']} organisation(s) and "
+        f"{found['users']} user(s): the demo only fills an empty database, so that demo data "
+        "never mixes with real data. Point CHARTER_DATABASE_URL at a new database to try the demo."
     )
 
 
 async def fill(settings: Settings, now: dt.datetime | None = None) -> Summary:
     """Load the shipped frameworks, then play the whole story into an empty database.
     Conflict (and nothing changed) when there are organisations or people already."""
+    if any((found := await existing_data()).values()):
+        raise _refusal(found)
     await frameworks.load_directory(DEMO, settings.frameworks_dir)
-    missing = [
-        slug
-        for slug in (PSCS, COMPLAINTS)
-        if not await frameworks.FrameworkVersion.exists().where(
-            frameworks.FrameworkVersion.slug == slug
-        )
-    ]
+    loaded = {r["slug"] for r in await frameworks.list_versions()}
+    missing = [slug for slug in (PSCS, COMPLAINTS) if slug not in loaded]
     if missing:
         raise Invalid(
             {"frameworks": f"The demo needs {', '.join(missing)} from {settings.frameworks_dir}/"}
         )
     now = now or dt.datetime.now(dt.UTC)
     async with db.transaction():
-        found = await existing_data()
-        if any(found.values()):
-            raise Conflict(
-                "The database already has "
-                f"{found['organisations']} organisation(s) and {found['users']} user(s): the demo "
-                "only fills an empty database, so that demo data never mixes with real data. "
-                "Point CHARTER_DATABASE_URL at a new database to try the demo."
-            )
+        if any((found := await existing_data()).values()):  # someone was quicker
+            raise _refusal(found)
         cast = await _cast(now)
         await _play_all(cast, settings, now)
         await _revoke(cast, now)
         await _publish_tables(cast, now)
-        return await _summary(settings, now.astimezone(LONDON).date())
-
-
-def overview(summary: Summary) -> list[str]:
-    """What `charter demo` prints: where to go, and who to sign in as to see what."""
-    url = summary.base_url.rstrip("/")
-    lines = [
-        "Demo loaded: "
-        + ", ".join(f"{summary.statuses[s]} {s}" for s in Status if s in summary.statuses)
-        + f" assessments; {summary.evidence_items} evidence files; "
-        + ", ".join(f"{len(ids)} {s}" for s, ids in sorted(summary.certificates.items()))
-        + " certificates.",
-        "",
-        f"Open {url}/ and sign in at {url}/sign-in",
-        f"Every demo account has the same password: {DEMO_PASSWORD}",
-        "(demo only: it is printed here, so never use these accounts with real data)",
-        "",
-    ]
-    width = max(len(p.email) for p in PEOPLE)
-    for person in PEOPLE:
-        what = f"  {person.sees}" if person.sees else ""
-        lines.append(f"  {person.email.ljust(width)}  {person.role:<16}{what}".rstrip())
-    lines += ["", "Without signing in:"]
-    for table in summary.league_tables:
-        lines.append(f"  {url}/league-tables/{table['id']}  {table['title']}")
-    for status, ids in sorted(summary.certificates.items()):
-        lines.append(f"  {url}/verify/{ids[0]}  certificate: {status}")
-    return lines
+        return await summary.collect(settings, now.astimezone(LONDON).date())

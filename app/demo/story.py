@@ -73,14 +73,14 @@ PEOPLE: tuple[Person, ...] = (
         "Margaret Osei",
         "lead_assessor",
         None,
-        "the queue: a submission to assign, Northshire's decision to make, revoke certificates",
+        "the queue: a submission to assign, Northshire's decision to make; revoking certificates",
     ),
     Person(
         f"lead.assessor2@{STAFF}",
         "David Kerr",
         "lead_assessor",
         None,
-        "a second lead: moderated Northshire Community Health, so may not decide it",
+        "moderated Northshire County Council, so may not make its decision",
     ),
     Person(
         f"assessor@{STAFF}",
@@ -94,7 +94,7 @@ PEOPLE: tuple[Person, ...] = (
         "Samir Haddad",
         "assessor",
         None,
-        "Community Resilience resubmitted with changes highlighted",
+        "Community Resilience, resubmitted with its changes highlighted",
     ),
     Person(
         "fiona.blake@northshire-cc.example",
@@ -321,7 +321,7 @@ ROUNDS: tuple[Round, ...] = (
         5,
         3.0,
         award="accredited",
-        assessor=SAMIR,
+        assessor=DAVID,  # a lead assessor moderating: so he, unlike Margaret, may not decide it
         referred="Please revisit LEAD.3.2: the multi-agency arrangements are described but "
         "the evidence does not show customers experiencing one joined-up service.",
         referred_element="LEAD.3.2",

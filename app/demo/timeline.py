@@ -72,7 +72,7 @@ async def backdate(
     """Move the assessment's history to end at `end`, lasting `span`; re-date its certificate."""
     assessment = await Assessment.select().where(Assessment.id == assessment_id).first()
     assert assessment is not None
-    changes = await StatusChange.select(StatusChange.id, StatusChange.at).where(
+    changes = await StatusChange.select(StatusChange._meta.primary_key, StatusChange.at).where(
         StatusChange.assessment == assessment_id
     )
     responses = await Response.select(Response.id, Response.updated_at).where(

@@ -113,9 +113,16 @@ class _TextPart:
 
     def text(self) -> str:
         try:
-            return self.data.decode("utf-8")
+            return _checked(self.name, self.data.decode("utf-8"))
         except UnicodeDecodeError:
             raise Invalid({self.name: f"The {self.name} field is not valid UTF-8 text"}) from None
+
+
+def _checked(name: str, text: str) -> str:
+    """PostgreSQL cannot store NUL, and no real text has it (see web/request_text.py)."""
+    if "\x00" in text:
+        raise Invalid({name: f"The {name} field must not contain the NUL character"})
+    return text
 
 
 class _Skipped:
@@ -185,7 +192,7 @@ async def _from_parsed(
     try:
         for name, value in parsed.multi_items():
             if isinstance(value, str):
-                form.fields.setdefault(name, value)
+                form.fields.setdefault(name, _checked(name, value))
             elif name in file_fields and value.filename and name not in form.files:
                 form.files[name] = await _copy_parsed(value, store, settings, stop_when_too_large)
     except BaseException:

@@ -7,9 +7,11 @@ can implement it without touching them.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
+import secrets
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -25,6 +27,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 READ_CHUNK = 1024 * 1024
 STALE_TEMP_SECONDS = 24 * 3600
 TEMP_SUFFIX = ".part"
+NEW_PREFIX = "new-"  # a temporary file not yet locked by its writer: only the age rule sweeps it
 
 
 class Storage(Protocol):
@@ -70,12 +73,18 @@ def _fsync_dir(path: Path) -> None:
 
 class LocalStorage:
     """Blobs at ROOT/ab/cd/abcd...; uploads staged in ROOT/tmp on the same filesystem, so the
-    final rename is atomic: a blob is either absent or complete, even if the process dies."""
+    final rename is atomic: a blob is either absent or complete, even if the process dies.
+
+    The process writing a temporary file holds an exclusive lock on it until it is stored or
+    discarded; the kernel drops the lock when the process dies (even by SIGKILL), so an unlocked
+    temporary file is a partial upload nobody will finish, and the sweep at start removes it at
+    once, without waiting for it to age, while live processes' uploads are left alone."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.tmp = root / "tmp"
         self.tmp.mkdir(parents=True, exist_ok=True)
+        self._held: dict[Path, int] = {}  # temporary file -> the descriptor holding its lock
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256.match(sha256):
@@ -83,14 +92,30 @@ class LocalStorage:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def temp_file(self) -> Path:
-        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="upload-", suffix=TEMP_SUFFIX)
-        os.close(fd)
-        return Path(name)
+        # Locked before it gets the name the sweep looks at, so no sweep can take it for abandoned.
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix=NEW_PREFIX, suffix=TEMP_SUFFIX)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        path = self.tmp / f"upload-{secrets.token_hex(12)}{TEMP_SUFFIX}"
+        os.rename(name, path)
+        self._held[path] = fd
+        return path
+
+    def _release(self, tmp_path: Path) -> None:
+        fd = self._held.pop(tmp_path, None)
+        if fd is not None:
+            os.close(fd)
 
     def discard(self, tmp_path: Path) -> None:
         tmp_path.unlink(missing_ok=True)
+        self._release(tmp_path)
 
     def put(self, tmp_path: Path, sha256: str | None = None) -> str:
+        try:
+            return self._put(tmp_path, sha256)
+        finally:
+            self._release(tmp_path)
+
+    def _put(self, tmp_path: Path, sha256: str | None) -> str:
         sha256 = sha256 or sha256_of(tmp_path)
         dest = self.path_for(sha256)
         if dest.exists():
@@ -117,17 +142,30 @@ class LocalStorage:
         self.path_for(sha256).unlink(missing_ok=True)
 
     def sweep_temp(self, older_than_seconds: float = STALE_TEMP_SECONDS) -> int:
-        """Remove uploads abandoned by a process that died mid-write. Returns how many."""
+        """Remove uploads abandoned by a process that died mid-write (no process holds their
+        lock), and any temporary file older than the cutoff. Returns how many."""
         cutoff = time.time() - older_than_seconds
         removed = 0
         for path in self.tmp.glob(f"*{TEMP_SUFFIX}"):
             try:
-                if path.stat().st_mtime < cutoff:
+                if path.stat().st_mtime < cutoff or self._abandoned(path):
                     path.unlink()
                     removed += 1
             except FileNotFoundError:
                 continue
         return removed
+
+    def _abandoned(self, path: Path) -> bool:
+        if path.name.startswith(NEW_PREFIX) or path in self._held:
+            return False
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a live process is still writing it
+        finally:
+            os.close(fd)
+        return True
 
 
 @cache

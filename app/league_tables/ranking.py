@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -34,6 +34,15 @@ class Candidate:
     themes: Mapping[str, str | None]  # moderated theme percents as exact strings
     award_code: str | None
     award_label: str | None
+
+    @cached_property
+    def concluded_on(self) -> dt.date:
+        return local_date(self.concluded_at)
+
+    @cached_property
+    def overall_text(self) -> str:
+        """The exact overall as canonical text: equal percents have equal texts."""
+        return str(self.overall)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def expires_on(concluded_on: dt.date, validity_months: int) -> dt.date:
 
 def is_current(candidate: Candidate, as_of: dt.date) -> bool:
     """Concluded on or before `as_of`, and still within its framework version's validity then."""
-    concluded_on = local_date(candidate.concluded_at)
+    concluded_on = candidate.concluded_on
     return concluded_on <= as_of < expires_on(concluded_on, candidate.validity_months)
 
 
@@ -95,22 +104,20 @@ def latest_per_organisation(candidates: Iterable[Candidate], as_of: dt.date) -> 
     return list(latest.values())
 
 
-def _order(candidate: Candidate) -> tuple[int, Fraction, str, str]:
-    # The integer part decides almost every comparison quickly; the exact value settles the rest.
-    overall = candidate.overall
-    return (
-        -(overall.numerator * 10**6 // overall.denominator),
-        -overall,
-        candidate.organisation_name.casefold(),
-        candidate.organisation,
-    )
-
-
 def ranked(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate]]:
     """Highest overall first; equal percents share a rank (1, 2, 2, 4), then go by name."""
+    listed = list(candidates)
+    # Only the distinct percents are compared as Fractions (slow); organisations then sort by
+    # the place of their percent among them, an integer.
+    distinct = {c.overall_text: c.overall for c in listed}
+    place = {t: i for i, t in enumerate(sorted(distinct, key=distinct.__getitem__, reverse=True))}
+    ordered = sorted(
+        listed,
+        key=lambda c: (place[c.overall_text], c.organisation_name.casefold(), c.organisation),
+    )
     result: list[tuple[int, Candidate]] = []
-    for position, candidate in enumerate(sorted(candidates, key=_order), start=1):
-        if result and result[-1][1].overall == candidate.overall:
+    for position, candidate in enumerate(ordered, start=1):
+        if result and result[-1][1].overall_text == candidate.overall_text:
             result.append((result[-1][0], candidate))
         else:
             result.append((position, candidate))
@@ -157,7 +164,7 @@ def build_rows(
     before = previous or {}
     rows = []
     for rank, c in ranked(latest_per_organisation(candidates, as_of)):
-        overall = str(c.overall)
+        overall = c.overall_text
         earlier = before.get(c.organisation)
         change = None if earlier is None else _change(c.overall, overall, earlier.overall)
         rows.append(
@@ -176,7 +183,7 @@ def build_rows(
                 "rank_change": None if earlier is None else earlier.rank - rank,
                 "score_change": None if change is None else _api_percent(change),
                 "framework_version": c.framework_version,
-                "concluded_on": local_date(c.concluded_at).isoformat(),
+                "concluded_on": c.concluded_on.isoformat(),
                 "exact": {"overall": overall, "themes": dict(c.themes), "score_change": change},
             }
         )

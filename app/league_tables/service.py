@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -257,8 +258,17 @@ async def _revised(form: PublishForm) -> dict[str, Any] | None:
     return old
 
 
-async def _draft(form: PublishForm, moment: dt.datetime) -> Draft:
-    revised = await _revised(form)  # first: a revision fills in what the form leaves out
+@dataclass(frozen=True)
+class Request:
+    """A checked request to publish: the framework's versions and the as-of date."""
+
+    form: PublishForm
+    versions: list[Version]
+    as_of: dt.date
+
+
+async def _checked(form: PublishForm) -> Request:
+    await _revised(form)  # first: a revision fills in what the form leaves out
     problems = form.validate(today())
     if problems:
         raise Invalid(problems)
@@ -267,7 +277,15 @@ async def _draft(form: PublishForm, moment: dt.datetime) -> Draft:
         raise Invalid({"framework": f"No framework with slug '{form.framework}' is loaded"})
     as_of = form.as_of_date
     assert as_of is not None
-    candidates = await _candidates(as_of, versions)
+    return Request(form, versions, as_of)
+
+
+async def _draft(
+    request: Request, candidates: list[ranking.Candidate], moment: dt.datetime
+) -> Draft:
+    """The table from the candidates, compared with the table before it in the series."""
+    form, as_of = request.form, request.as_of
+    revised = await _revised(form)
     previous_id = ranking.previous_table(
         await _series(form.framework), moment, revised["id"] if revised else None
     )
@@ -282,13 +300,13 @@ async def _draft(form: PublishForm, moment: dt.datetime) -> Draft:
         )
     return Draft(
         framework=form.framework,
-        framework_title=_framework_title(versions),
+        framework_title=_framework_title(request.versions),
         title=form.title,
         as_of=as_of,
         revises=_brief(revised),
         reason=form.reason or None,
         compared_with=previous,
-        themes=_themes(versions, {r["framework_version"] for r in rows}),
+        themes=_themes(request.versions, {r["framework_version"] for r in rows}),
         rows=rows,
     )
 
@@ -310,47 +328,58 @@ def _draft_dict(draft: Draft) -> dict[str, Any]:
 async def preview(actor: Any, form: PublishForm) -> dict[str, Any]:
     """The table that publishing `form` now would give; nothing is stored."""
     _require_publisher(actor)
-    return _draft_dict(await _draft(form, dt.datetime.now(dt.UTC)))
+    request = await _checked(form)
+    candidates = await _candidates(request.as_of, request.versions)
+    return _draft_dict(await _draft(request, candidates, dt.datetime.now(dt.UTC)))
 
 
 async def publish(actor: Any, form: PublishForm) -> dict[str, Any]:
     """Publish a snapshot (or a revision): one INSERT, so readers see the old table or the new."""
     _require_publisher(actor)
-    async with db.transaction():
-        if db.is_postgres():
-            await LeagueTable.raw("SELECT pg_advisory_xact_lock({})", PUBLISH_LOCK)
-        now = dt.datetime.now(dt.UTC)
-        draft = await _draft(form, now)
-        table_id = uuid4()
-        await LeagueTable.insert(
-            LeagueTable(
-                id=table_id,
-                framework_slug=draft.framework,
-                title=draft.title,
-                as_of=draft.as_of,
-                published_at=now,
-                published_by=actor.id,
-                rows=msgspec.json.encode(draft.rows).decode(),
-                revises=UUID(draft.revises["id"]) if draft.revises else None,
-                revision_reason=draft.reason,
+    request = await _checked(form)
+    # The results are read on a connection of their own while the transaction starts; the series
+    # (which table this one compares with, whether its target is already revised) is read inside.
+    reading = asyncio.ensure_future(_candidates(request.as_of, request.versions))
+    try:
+        async with db.transaction():
+            if db.is_postgres():
+                await LeagueTable.raw("SELECT pg_advisory_xact_lock({})", PUBLISH_LOCK)
+            now = dt.datetime.now(dt.UTC)
+            draft = await _draft(request, await reading, now)
+            table_id = uuid4()
+            await LeagueTable.insert(
+                LeagueTable(
+                    id=table_id,
+                    framework_slug=draft.framework,
+                    title=draft.title,
+                    as_of=draft.as_of,
+                    published_at=now,
+                    published_by=actor.id,
+                    rows=msgspec.json.encode(draft.rows).decode(),
+                    revises=UUID(draft.revises["id"]) if draft.revises else None,
+                    revision_reason=draft.reason,
+                )
             )
-        )
-        await record(
-            actor,
-            "league_table.revise" if draft.revises else "league_table.publish",
-            "league_table",
-            table_id,
-            after={
-                "framework": draft.framework,
-                "title": draft.title,
-                "as_of": draft.as_of.isoformat(),
-                "organisations": len(draft.rows),
-                "revises": draft.revises["id"] if draft.revises else None,
-                "reason": draft.reason,
-                "compared_with": draft.compared_with["id"] if draft.compared_with else None,
-            },
-        )
+            await record(actor, _action(draft), "league_table", table_id, after=_audited(draft))
+    finally:
+        reading.cancel()  # only if the transaction failed before it was awaited
     return {"id": str(table_id), "published_at": now.isoformat(), **_draft_dict(draft)}
+
+
+def _action(draft: Draft) -> str:
+    return "league_table.revise" if draft.revises else "league_table.publish"
+
+
+def _audited(draft: Draft) -> dict[str, Any]:
+    return {
+        "framework": draft.framework,
+        "title": draft.title,
+        "as_of": draft.as_of.isoformat(),
+        "organisations": len(draft.rows),
+        "revises": draft.revises["id"] if draft.revises else None,
+        "reason": draft.reason,
+        "compared_with": draft.compared_with["id"] if draft.compared_with else None,
+    }
 
 
 async def revise(

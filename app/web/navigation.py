@@ -11,17 +11,15 @@ _PUBLIC = [
     {"href": "/verify", "text": "Verify a certificate"},
 ]
 
+_DEPARTMENT = [
+    {"href": "/assessments", "text": "Assessments"},
+    {"href": "/evidence", "text": "Evidence"},
+    {"href": "/frameworks", "text": "Frameworks"},
+]
+
 _BY_ROLE: dict[Role, list[dict[str, str]]] = {
-    Role.DEPT_LEAD: [
-        {"href": "/assessments", "text": "Assessments"},
-        {"href": "/evidence", "text": "Evidence"},
-        {"href": "/frameworks", "text": "Frameworks"},
-    ],
-    Role.DEPT_CONTRIBUTOR: [
-        {"href": "/assessments", "text": "Assessments"},
-        {"href": "/evidence", "text": "Evidence"},
-        {"href": "/frameworks", "text": "Frameworks"},
-    ],
+    Role.DEPT_LEAD: _DEPARTMENT,
+    Role.DEPT_CONTRIBUTOR: _DEPARTMENT,
     Role.ASSESSOR: [
         {"href": "/moderation/assigned", "text": "My assessments"},
         {"href": "/frameworks", "text": "Frameworks"},

@@ -4,31 +4,13 @@ test (the root conftest's way) they are emptied once, after the last test here."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from app import db
 from app.piccolo_app import TABLES
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def charter(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `charter` command against the test run's database and evidence folder."""
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+from tests.demo.support import charter
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from app.audit.service import verify_chain
 from app.audit.tables import AuditRecord
 from app.evidence.tables import Evidence
 from app.organisations.tables import Organisation
-from tests.demo.conftest import charter
+from tests.demo.support import charter
 
 COUNTED: tuple[Any, ...] = (Organisation, User, Assessment, Evidence, AuditRecord)
 

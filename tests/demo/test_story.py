@@ -11,7 +11,13 @@ from app.assessments.lifecycle import Status
 from app.assessments.tables import StatusChange
 from app.demo.story import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, ROUNDS
 from app.organisations.kinds import KINDS
-from tests.demo.support import LEAD_ASSESSOR, as_person, assessments, latest_round
+from tests.demo.support import (
+    LEAD_ASSESSOR,
+    as_person,
+    assessments,
+    latest_round,
+    signed_in,
+)
 
 
 async def test_demo_prints_where_to_go_and_who_to_sign_in_as(demo) -> None:
@@ -122,3 +128,16 @@ async def test_history_is_dated_in_the_past_in_lifecycle_order(client, demo) -> 
     assert moments == sorted(moments)
     assert (moments[-1] - moments[0]).days >= 7
     assert (dt.datetime.now(dt.UTC) - moments[-1]).days > 3 * 365
+
+
+async def test_a_lead_assessor_who_moderated_may_not_decide_but_another_may(
+    app, client, demo
+) -> None:
+    (moderated,) = await assessments(client, status="moderated")
+    blocked = "cannot make its certification decision"
+    async with signed_in(app, "lead.assessor@standards.example") as independent:
+        page = await independent.get(f"/moderation/{moderated['id']}/decision")
+        assert page.status_code == 200 and blocked not in page.text
+    async with signed_in(app, "lead.assessor2@standards.example") as moderator:
+        page = await moderator.get(f"/moderation/{moderated['id']}/decision")
+        assert blocked in page.text

@@ -123,8 +123,11 @@ def exercise(
         database=None,
         deadline=None,
         # Drawing known values on top of generated cases is intended; generation is slow at times.
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                               HealthCheck.data_too_large],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
     )
     @given(data=st.data())
     def run(data: st.DataObject) -> None:

@@ -63,7 +63,9 @@ async def build_world(client: httpx.AsyncClient) -> World:
                 created_by=users["dept_lead"],
                 assessor=users["assessor"],
                 lead_assessor=users["lead_assessor"],
-                answers={e.code: model.lowest for e in model.elements()[:3]} if state == "draft" else None,
+                answers={e.code: model.lowest for e in model.elements()[:3]}
+                if state == "draft"
+                else None,
             )
             for state in STATES
         }
@@ -79,8 +81,11 @@ async def build_world(client: httpx.AsyncClient) -> World:
     table = await client.post(
         "/api/v1/league-tables",
         headers=headers["publisher"],
-        json={"framework": version["slug"], "title": "Customer service league table",
-              "as_of": dt.date.today().isoformat()},
+        json={
+            "framework": version["slug"],
+            "title": "Customer service league table",
+            "as_of": dt.date.today().isoformat(),
+        },
     )
     assert table.status_code == 201, table.text
     codes = [e.code for e in model.elements()]

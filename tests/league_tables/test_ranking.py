@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from fractions import Fraction
 from uuid import uuid4
 
@@ -100,17 +101,12 @@ def test_only_the_latest_current_result_of_each_organisation_counts() -> None:
 
 
 def test_results_concluded_after_the_as_of_date_are_left_out_in_uk_time() -> None:
-    late_evening = Candidate(
-        **{
-            **candidate("a", 50).__dict__,
-            "concluded_at": dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC),
-        }
+    late_evening = replace(
+        candidate("a", 50), concluded_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
     )
     # 23:30 UTC on 1 March is still 1 March in the UK (GMT), but in summer it would be 2 June BST.
     assert ranking.build_rows([late_evening], AS_OF, None)
-    summer = Candidate(
-        **{**late_evening.__dict__, "concluded_at": dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)}
-    )
+    summer = replace(late_evening, concluded_at=dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC))
     assert not ranking.build_rows([summer], dt.date(2026, 6, 1), None)
     assert ranking.build_rows([summer], dt.date(2026, 6, 2), None)
 

@@ -1,0 +1,123 @@
+"""A real Charter server for fault tests: `uvicorn app.main:create_app --factory` in a subprocess
+on 127.0.0.1 and a free port, over its own database and evidence folder, that a test can kill
+with SIGKILL and start again on the same data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+START_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    database_url: str
+    home: Path  # var dir; evidence under home/evidence; the server's output in home/server.log
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "CHARTER_DATABASE_URL": self.database_url,
+            "CHARTER_VAR_DIR": str(self.home),
+            "CHARTER_EVIDENCE_DIR": str(self.evidence_dir),
+            "CHARTER_SECRET_KEY": "fault-test-secret-key-0123456789-0123456789",
+            "CHARTER_BASE_URL": self.base_url,
+            "CHARTER_ALLOWED_HOSTS": f"127.0.0.1,127.0.0.1:{self.port}",
+            "PICCOLO_CONF": "app.piccolo_conf",
+        }
+
+    def seed(self) -> dict[str, Any]:
+        """Migrate and fill the database (tests/hostile/fault_seed.py); its JSON summary."""
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.hostile.fault_seed"],
+            cwd=REPO, env=self.env(), capture_output=True, timeout=60, check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
+        return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+    async def start(self) -> None:
+        self.port = free_port()
+        log = (self.home / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(self.port),
+             "--log-level", "warning", "--no-access-log"],
+            cwd=REPO, env=self.env(), stdout=log, stderr=log,
+        )
+        log.close()
+        async with asyncio.timeout(START_SECONDS), httpx.AsyncClient() as client:
+            while True:
+                assert self.process.poll() is None, f"the server exited:\n{self.log()}"
+                try:
+                    if (await client.get(f"{self.base_url}/healthz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing; whatever was in flight is cut off."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        path = self.home / "server.log"
+        return path.read_text(errors="replace")[-5000:] if path.exists() else ""
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("CHARTER_DATABASE_URL", "")
+    return url if url.startswith(("postgresql://", "postgres://")) else None
+
+
+async def create_postgres_database(url: str) -> str:
+    """A new empty database on the server `url` names; its URL."""
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'charter'}_fault_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def drop_postgres_database(url: str) -> None:
+    parts = urlsplit(url)
+    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    finally:
+        await admin.close()
