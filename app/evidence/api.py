@@ -13,6 +13,7 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
+    Reference,
     RequestBody,
     Schema,
 )
@@ -25,7 +26,7 @@ from app.evidence.content_types import BY_MEDIA_TYPE
 from app.evidence.receiving import receive_form
 from app.openapi import downloads
 
-UPLOAD_FIELDS = {
+UPLOAD_FIELDS: dict[str, Reference | Schema] = {
     "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
     "organisation": Schema(
         type=OpenAPIType.STRING,

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import anyio.to_thread
 from litestar import Request
@@ -24,6 +24,7 @@ from app.evidence.staging import (
     CHUNK_BYTES,
     Received,
     Receiver,
+    Upload,
     copy_upload,
     discard,
     too_large_message,
@@ -210,7 +211,7 @@ async def _copy_parsed(
 ) -> Received:
     receiver = Receiver(store, upload.filename, settings)
     try:
-        return await anyio.to_thread.run_sync(copy_upload, upload, receiver)
+        return await anyio.to_thread.run_sync(copy_upload, cast(Upload, upload), receiver)
     except TooLarge:
         receiver.discard()
         if stop_when_too_large:

@@ -141,7 +141,7 @@ def page_numbers(current: int, count: int) -> list[int | None]:
     wanted = sorted({1, count, current - 1, current, current + 1} & set(range(1, count + 1)))
     numbers: list[int | None] = []
     for n in wanted:
-        if numbers and numbers[-1] is not None and n - numbers[-1] > 1:  # type: ignore[operator]
+        if numbers and numbers[-1] is not None and n - numbers[-1] > 1:
             numbers.append(None)
         numbers.append(n)
     return numbers

@@ -14,5 +14,5 @@ class LeagueTable(Table):
     published_at = Timestamptz()
     published_by = ForeignKey(User)
     rows = JSON()  # the frozen rows, exactly as published
-    revises = ForeignKey("self", null=True)  # the table this one corrects
+    revises = ForeignKey("self", null=True)  # type: ignore[var-annotated]  # the table this one corrects
     revision_reason = Text(null=True, default=None)

@@ -9,5 +9,5 @@ class Organisation(Table):
     slug = Varchar(length=64, unique=True)  # stable public identifier, e.g. "hmrc"
     name = Varchar(length=200)
     kind = Varchar(length=32, default="department")  # see organisations.kinds
-    parent = ForeignKey("self", null=True)  # an agency's sponsoring department
+    parent = ForeignKey("self", null=True)  # type: ignore[var-annotated]  # an agency's sponsoring department
     created_at = Timestamptz()

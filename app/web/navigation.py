@@ -51,6 +51,6 @@ def nav_for(user: Any) -> list[dict[str, str]]:
     role = getattr(user, "role", None)
     if role not in Role.__members__.values():
         return []
-    items = list(_BY_ROLE.get(Role(role), []))
+    items = list(_BY_ROLE.get(Role(str(role)), []))
     items.append({"href": "/account/tokens", "text": "API tokens"})
     return items
