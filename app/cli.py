@@ -77,7 +77,14 @@ def serve(host: str, port: int, workers: int) -> None:
     for line in run(load_directory(CLI, settings.frameworks_dir)):
         click.echo(line)
     click.echo(f"Charter is serving on http://{host}:{port}")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
 
 
 @main.group()
@@ -152,8 +159,12 @@ def users() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True)
 @click.option("--organisation", default=None, help="organisation slug")
-@click.option("--password-stdin", is_flag=True, required=True, help="read the password from standard input")
-def users_create(email: str, name: str, role: str, organisation: str | None, password_stdin: bool) -> None:
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="read the password from standard input"
+)
+def users_create(
+    email: str, name: str, role: str, organisation: str | None, password_stdin: bool
+) -> None:
     from app.accounts.service import create_user
 
     password = sys.stdin.readline().rstrip("\r\n")
@@ -210,7 +221,9 @@ def audit_verify() -> None:
 
     checked, broken = run(verify_chain())
     if broken is not None:
-        click.echo(f"Audit chain broken at record {broken} (after {checked} good records)", err=True)
+        click.echo(
+            f"Audit chain broken at record {broken} (after {checked} good records)", err=True
+        )
         sys.exit(1)
     click.echo(f"Audit chain intact: {checked} records")
 

@@ -24,29 +24,32 @@ from litestar.static_files import create_static_files_router
 from app import db
 from app.accounts import api as accounts_api
 from app.accounts.admin_pages import UserAdminPages
-from app.accounts.pages import AccountPages, SignInPages
-from app.audit.api import AuditController
-from app.audit.pages import AuditPages
 from app.accounts.auth import AuthenticationMiddleware
 from app.accounts.csrf import CharterCSRFMiddleware
+from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import RotatingSessionConfig
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
-from app.certificates import api as certificates_api, pages as certificates_pages
+from app.audit.api import AuditController
+from app.audit.pages import AuditPages
+from app.certificates import api as certificates_api
+from app.certificates import pages as certificates_pages
 from app.errors import DomainError
 from app.evidence.api import EvidenceController
 from app.evidence.pages import EvidencePages
 from app.evidence.storage import storage_for
 from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
-from app.league_tables import api as league_tables_api, pages as league_tables_pages
+from app.league_tables import api as league_tables_api
+from app.league_tables import pages as league_tables_pages
 from app.moderation import api as moderation_api
-from app.openapi import DocumentedErrors
 from app.moderation import pages as moderation_pages
+from app.openapi import DocumentedErrors
 from app.organisations import api as organisations_api
-from app.reports import api as reports_api, pages as reports_pages
 from app.organisations.pages import OrganisationAdminPages
+from app.reports import api as reports_api
+from app.reports import pages as reports_pages
 from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
 from app.web.health import healthz
@@ -96,7 +99,9 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith(API_PREFIX) or request.url.path.startswith("/schema")
 
 
-def _error_page(request: Request[Any, Any, Any], status: int, message: str, **extra: Any) -> Response[Any]:
+def _error_page(
+    request: Request[Any, Any, Any], status: int, message: str, **extra: Any
+) -> Response[Any]:
     if _wants_json(request):
         return Response({"status_code": status, "detail": message, **extra}, status_code=status)
     return Template(
@@ -143,12 +148,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
-            create_static_files_router(path="/assets", directories=[STATIC_DIR], include_in_schema=False),
+            create_static_files_router(
+                path="/assets", directories=[STATIC_DIR], include_in_schema=False
+            ),
         ],
         middleware=[
             session_config.middleware,
-            DefineMiddleware(AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours),
-            DefineMiddleware(CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts),
+            DefineMiddleware(
+                AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours
+            ),
+            DefineMiddleware(
+                CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts
+            ),
             RefuseNulMiddleware,
         ],
         before_send=[security_headers(settings.https)],

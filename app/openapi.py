@@ -3,6 +3,7 @@ that main.py's exception handlers write, under every status an operation of its 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -73,7 +74,7 @@ def downloads(*media_types: str, or_json: bool = False) -> type[Operation]:
 
 
 def statuses_for(
-    methods: set[str], signed_in: bool, has_path_parameters: bool, has_query: bool
+    methods: Collection[str], signed_in: bool, has_path_parameters: bool, has_query: bool
 ) -> list[int]:
     """400 for a request that cannot be read; signed in: 401 without a user, 403 when the role may
     not, 404 for what does not exist or may not be seen (ids reveal nothing), also when a body
@@ -86,7 +87,7 @@ def statuses_for(
         statuses.add(404)
     if has_query:
         statuses.add(422)
-    if methods & CHANGES:
+    if CHANGES.intersection(methods):
         statuses |= {409, 413, 422}
     return sorted(statuses)
 

@@ -85,6 +85,10 @@ class Settings:
             allowed_hosts=allowed,
             session_idle_minutes=int(env.get("CHARTER_SESSION_IDLE_MINUTES", "30")),
             session_absolute_hours=int(env.get("CHARTER_SESSION_ABSOLUTE_HOURS", "12")),
-            signing_key=Path(env["CHARTER_SIGNING_KEY"]) if env.get("CHARTER_SIGNING_KEY") else None,
-            signing_cert=Path(env["CHARTER_SIGNING_CERT"]) if env.get("CHARTER_SIGNING_CERT") else None,
+            signing_key=Path(env["CHARTER_SIGNING_KEY"])
+            if env.get("CHARTER_SIGNING_KEY")
+            else None,
+            signing_cert=Path(env["CHARTER_SIGNING_CERT"])
+            if env.get("CHARTER_SIGNING_CERT")
+            else None,
         )

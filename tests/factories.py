@@ -21,19 +21,27 @@ def _password_hash() -> str:
     return hash_sync(PASSWORD)
 
 
-async def make_organisation(slug: str | None = None, name: str | None = None, kind: str = "department",
-                            parent: Any = None) -> dict[str, Any]:
+async def make_organisation(
+    slug: str | None = None, name: str | None = None, kind: str = "department", parent: Any = None
+) -> dict[str, Any]:
     n = next(_seq)
     org = Organisation(
-        slug=slug or f"org-{n}", name=name or f"Organisation {n}", kind=kind,
+        slug=slug or f"org-{n}",
+        name=name or f"Organisation {n}",
+        kind=kind,
         parent=parent["id"] if parent else None,
     )
     await org.save()
     return org.to_dict()
 
 
-async def make_user(role: str, organisation: dict[str, Any] | None = None, email: str | None = None,
-                    name: str | None = None, active: bool = True) -> dict[str, Any]:
+async def make_user(
+    role: str,
+    organisation: dict[str, Any] | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    active: bool = True,
+) -> dict[str, Any]:
     n = next(_seq)
     user = User(
         email=email or f"{role.replace('_', '-')}-{n}@example.gov.uk",
@@ -49,7 +57,9 @@ async def make_user(role: str, organisation: dict[str, Any] | None = None, email
 
 async def token_for(user: dict[str, Any], name: str = "tests") -> str:
     token = new_token()
-    await ApiToken(user=user["id"], name=name, token_hash=token_hash(token), prefix=token[:12]).save()
+    await ApiToken(
+        user=user["id"], name=name, token_hash=token_hash(token), prefix=token[:12]
+    ).save()
     return token
 
 
@@ -76,7 +86,9 @@ COMPLAINTS_FRAMEWORK = FRAMEWORKS_DIR / "complaints-feedback-standard.yaml"
 STATES = ("draft", "submitted", "in_review", "returned", "moderated", "concluded")
 
 
-async def make_framework_version(path: Path = MAIN_FRAMEWORK, text: str | None = None) -> dict[str, Any]:
+async def make_framework_version(
+    path: Path = MAIN_FRAMEWORK, text: str | None = None
+) -> dict[str, Any]:
     """Store a framework version (a shipped file, or YAML text) and return its row."""
     loaded = read_framework(text.encode(), "test.yaml") if text is not None else load_file(path)
     row, _ = await frameworks.store(SystemActor("tests"), loaded, str(path))
@@ -109,7 +121,10 @@ async def make_assessment(
     author = created_by or await make_user("dept_lead", organisation)
     now = dt.datetime.now(dt.UTC)
     assessment = Assessment(
-        organisation=organisation["id"], framework_version=fv["id"], status=state, created_by=author["id"]
+        organisation=organisation["id"],
+        framework_version=fv["id"],
+        status=state,
+        created_by=author["id"],
     )
     await assessment.save()
     index = STATES.index(state)
@@ -121,22 +136,38 @@ async def make_assessment(
                 continue
             value = (answers or {}).get(element.code, top)
             self_answers[element.code] = Answer(value)
-            await Response(assessment=assessment.id, element_code=element.code, score=value,
-                           narrative=f"How we meet {element.code}", updated_by=author["id"]).save()
+            await Response(
+                assessment=assessment.id,
+                element_code=element.code,
+                score=value,
+                narrative=f"How we meet {element.code}",
+                updated_by=author["id"],
+            ).save()
     if index >= 1:
         assessment.submitted_at = now
         assessment.self_result = to_stored(score(model, self_answers))
     if index >= 2:
         reviewer = assessor or await make_user("assessor")
         lead = lead_assessor or await make_user("lead_assessor")
-        await Assignment(assessment=assessment.id, assessor=reviewer["id"], assigned_by=lead["id"],
-                         declaration="I have no conflict of interest.").save()
+        await Assignment(
+            assessment=assessment.id,
+            assessor=reviewer["id"],
+            assigned_by=lead["id"],
+            declaration="I have no conflict of interest.",
+        ).save()
     if index >= 4:
-        mod_answers = {code: Answer((moderated or {}).get(code, a.score)) for code, a in self_answers.items()}
+        mod_answers = {
+            code: Answer((moderated or {}).get(code, a.score)) for code, a in self_answers.items()
+        }
         for code, answer in mod_answers.items():
             differs = answer.score != self_answers[code].score
-            await Moderation(assessment=assessment.id, element_code=code, score=answer.score,
-                             rationale="Evidence reviewed" if differs else "", moderated_by=reviewer["id"]).save()
+            await Moderation(
+                assessment=assessment.id,
+                element_code=code,
+                score=answer.score,
+                rationale="Evidence reviewed" if differs else "",
+                moderated_by=reviewer["id"],
+            ).save()
         result = score(model, mod_answers)
         assessment.moderated_result = to_stored(result)
         assessment.moderated_percent = str(result.overall) if result.overall is not None else None
@@ -145,11 +176,20 @@ async def make_assessment(
         assessment.award_code = award.code if award else None
         assessment.award_label = award.label if award else None
         assessment.concluded_at = concluded_at or now
-        await Decision(assessment=assessment.id, lead_assessor=lead["id"], outcome="confirm",
-                       award_code=assessment.award_code).save()
+        await Decision(
+            assessment=assessment.id,
+            lead_assessor=lead["id"],
+            outcome="confirm",
+            award_code=assessment.award_code,
+        ).save()
     if index >= 1:
-        await StatusChange(assessment=assessment.id, from_status="draft", to_status=state,
-                           action="factory", by=author["id"]).save()
+        await StatusChange(
+            assessment=assessment.id,
+            from_status="draft",
+            to_status=state,
+            action="factory",
+            by=author["id"],
+        ).save()
     await assessment.save()
     return assessment.to_dict()
 
@@ -159,7 +199,9 @@ async def make_assessment(
 
 async def web_sign_in(client: Any, user: dict[str, Any]) -> None:
     """Sign `client` in with a session cookie, as a browser would."""
-    response = await client.post("/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/login", json={"email": user["email"], "password": PASSWORD}
+    )
     assert response.status_code == 200, response.text
 
 

@@ -32,7 +32,9 @@ class CharterCSRFMiddleware(CSRFMiddleware):
             return
         if scope.get("method") not in SAFE_METHODS:
             self._check_origin(headers)
-            if scope["path"].startswith("/api/") and SESSION_COOKIE not in headers.get("cookie", ""):
+            if scope["path"].startswith("/api/") and SESSION_COOKIE not in headers.get(
+                "cookie", ""
+            ):
                 # No session, so no ambient credential to forge with: the API answers 401 itself.
                 await self.app(scope, receive, send)
                 return

@@ -18,7 +18,7 @@ HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4, hash_
 def _lower_priority() -> None:
     # argon2 saturates the cores it is given; at a lower priority, a burst of sign-ins
     # waits its turn instead of starving every other request of CPU.
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 # One hash at a time (each holds 64 MiB): a burst of sign-ins queues here instead of exhausting

@@ -13,7 +13,9 @@ from app.accounts.roles import ASSESSOR_ROLES, DEPARTMENT_ROLES, Role
 CONCLUDED = "concluded"
 
 
-def can_see_assessment(actor: Actor, assessment: dict[str, Any], assigned: set[UUID] | None = None) -> bool:
+def can_see_assessment(
+    actor: Actor, assessment: dict[str, Any], assigned: set[UUID] | None = None
+) -> bool:
     """Department data: its own organisation, assigned assessors, lead assessors and admins;
     publishers only once concluded."""
     role = actor.role

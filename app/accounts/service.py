@@ -175,6 +175,9 @@ async def list_users(
     """One page of users, by name, and how many there are in all."""
     _require(policy.may_manage_users(actor), "Only an administrator can list users")
     page = max(page, 1)
+    total = await User.count()
+    if (page - 1) * per_page >= total:  # past the end (and no offset too big for SQL)
+        return [], total
     rows = (
         await User.select(*_user_columns())
         .order_by(User.name)
@@ -182,7 +185,7 @@ async def list_users(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return rows, await User.count()
+    return rows, total
 
 
 async def get_user(actor: AnyActor, user_id: UUID) -> dict[str, Any]:

@@ -20,7 +20,9 @@ class User(Table, tablename="charter_user"):
     email = Varchar(length=320, unique=True)  # stored lower-cased
     name = Varchar(length=200)
     role = Varchar(length=32)  # one of accounts.roles.Role
-    organisation = ForeignKey(Organisation, null=True)  # department roles: their own; assessors: employer
+    organisation = ForeignKey(
+        Organisation, null=True
+    )  # department roles: their own; assessors: employer
     password_hash = Varchar(length=255, secret=True)  # argon2id PHC string
     active = Boolean(default=True)  # deactivated users keep their history but cannot sign in
     created_at = Timestamptz()
@@ -31,7 +33,9 @@ class ApiToken(Table):
     id = UUID(primary_key=True)
     user = ForeignKey(User)
     name = Varchar(length=100)
-    token_hash = Varchar(length=64, unique=True, secret=True)  # SHA-256 of the token; the token is shown once
+    token_hash = Varchar(
+        length=64, unique=True, secret=True
+    )  # SHA-256 of the token; the token is shown once
     prefix = Varchar(length=12)  # first characters, so the owner can tell tokens apart
     created_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)

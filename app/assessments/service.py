@@ -29,6 +29,7 @@ from app.organisations.tables import Organisation
 
 MAX_EVIDENCE_LINKS = 100
 MAX_PAGE = 200
+MAX_OFFSET = 1_000_000
 NOT_FOUND = "No assessment with that id, or you may not see it"
 
 
@@ -111,8 +112,8 @@ async def list_for(
         problems["status"] = f"Status must be one of: {', '.join(Status)}"
     if not 1 <= limit <= MAX_PAGE:
         problems["limit"] = f"Limit must be from 1 to {MAX_PAGE}"
-    if offset < 0:
-        problems["offset"] = "Offset must be 0 or more"
+    if not 0 <= offset <= MAX_OFFSET:  # past any real list, and a number SQL can hold
+        problems["offset"] = f"Offset must be from 0 to {MAX_OFFSET:,}"
     org_id: UUID | None = None
     if organisation:
         org = (

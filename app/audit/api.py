@@ -10,6 +10,7 @@ from app.accounts.auth import current_actor, require_user
 from app.audit import service
 from app.audit.forms import AuditFilterForm
 from app.errors import Invalid
+from app.openapi import error_responses
 
 
 class AuditController(Controller):
@@ -17,7 +18,7 @@ class AuditController(Controller):
     tags = ["audit"]
     guards = [require_user]
 
-    @get("/")
+    @get("/", responses=error_responses(422))  # its filters are read from the query by hand
     async def search(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         """Records newest first, 50 a page. Filters: `actor` (part of an email), `action` (or its
         start, like `user`), `object_type`, `object_id`, `date_from` and `date_to` (YYYY-MM-DD,

@@ -169,10 +169,13 @@ async def search(
     count = AuditRecord.count()
     if terms:
         query, count = query.where(*terms), count.where(*terms)
+    total = await count
+    if (max(page, 1) - 1) * per_page >= total:  # past the end (and no offset too big for SQL)
+        return [], total
     rows = await query.limit(per_page).offset((max(page, 1) - 1) * per_page)
     for row in rows:
         row.update(_fields(row) | {"at": row["at"]})
-    return rows, await count
+    return rows, total
 
 
 async def object_types() -> list[str]:

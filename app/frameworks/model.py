@@ -15,7 +15,9 @@ Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 
 
-class Struct(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, frozen=True, kw_only=True):
+class Struct(
+    msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, frozen=True, kw_only=True
+):
     pass
 
 
@@ -100,7 +102,13 @@ class Framework(Struct, frozen=True, kw_only=True):  # kw_only is not inherited
 
     def theme_of(self, element_code: str) -> Theme | None:
         return next(
-            (t for t in self.themes for c in t.criteria for e in c.elements if e.code == element_code),
+            (
+                t
+                for t in self.themes
+                for c in t.criteria
+                for e in c.elements
+                if e.code == element_code
+            ),
             None,
         )
 

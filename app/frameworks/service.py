@@ -27,7 +27,9 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def store(actor: Any, loaded: LoadedFramework, source_name: str = "") -> tuple[dict[str, Any], bool]:
+async def store(
+    actor: Any, loaded: LoadedFramework, source_name: str = ""
+) -> tuple[dict[str, Any], bool]:
     """Store a validated version. Returns (row, created). Same content again is a no-op;
     different content under a stored (slug, version) is refused."""
     fw = loaded.framework
@@ -54,8 +56,13 @@ async def store(actor: Any, loaded: LoadedFramework, source_name: str = "") -> t
             source_name=source_name[-300:],
         )
         await row.save()
-        await record(actor, "framework.load", "framework_version", row.id,
-                     after={"slug": fw.slug, "version": fw.version, "sha256": loaded.sha256})
+        await record(
+            actor,
+            "framework.load",
+            "framework_version",
+            row.id,
+            after={"slug": fw.slug, "version": fw.version, "sha256": loaded.sha256},
+        )
     return row.to_dict(), True
 
 
@@ -66,7 +73,9 @@ async def load_paths(actor: Any, paths: list[Path]) -> list[str]:
     for path, item in loaded:
         row, created = await store(actor, item, str(path))
         verb = "loaded" if created else "unchanged"
-        lines.append(f"{verb}: {row['slug']} {row['version']} ({row['content_sha256'][:12]}) from {path}")
+        lines.append(
+            f"{verb}: {row['slug']} {row['version']} ({row['content_sha256'][:12]}) from {path}"
+        )
     return lines
 
 

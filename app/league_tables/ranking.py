@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, lru_cache
+from math import gcd
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -107,10 +108,15 @@ def latest_per_organisation(candidates: Iterable[Candidate], as_of: dt.date) -> 
 def ranked(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate]]:
     """Highest overall first; equal percents share a rank (1, 2, 2, 4), then go by name."""
     listed = list(candidates)
-    # Only the distinct percents are compared as Fractions (slow); organisations then sort by
-    # the place of their percent among them, an integer.
+    # Fractions compare slowly. The distinct percents are sorted by their first nine decimals,
+    # exactly only where those are equal; organisations then sort by their percent's place.
     distinct = {c.overall_text: c.overall for c in listed}
-    place = {t: i for i, t in enumerate(sorted(distinct, key=distinct.__getitem__, reverse=True))}
+
+    def size(text: str) -> tuple[int, Fraction]:
+        value = distinct[text]
+        return (value.numerator * 10**9 // value.denominator, value)
+
+    place = {t: i for i, t in enumerate(sorted(distinct, key=size, reverse=True))}
     ordered = sorted(
         listed,
         key=lambda c: (place[c.overall_text], c.organisation_name.casefold(), c.organisation),
@@ -126,8 +132,18 @@ def ranked(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate]]:
 
 @lru_cache(maxsize=65536)
 def _api_percent(exact: str) -> float | None:
-    """api_percent of an exact stored percent; results repeat a lot, and Fractions are slow."""
-    return api_percent(Fraction(exact))
+    """scoring.api_percent of an exact stored percent ("200/3"), for thousands of rows at a time.
+
+    Fraction arithmetic costs microseconds a step, so "n/d" is rounded half away from zero to 4
+    places in whole numbers: (2|n|10^4 + d) // 2d is the rounded magnitude, and int / int is
+    correctly rounded, as float(Fraction) is. The tests check it against api_percent itself.
+    """
+    numerator, _, denominator = exact.partition("/")
+    if not numerator.lstrip("-").isdigit() or not (denominator or "1").isdigit():
+        return api_percent(Fraction(exact))
+    n, d = int(numerator), int(denominator or 1)
+    magnitude = (2 * abs(n) * 10**4 + d) // (2 * d)
+    return (-magnitude if n < 0 else magnitude) / 10**4
 
 
 @dataclass(frozen=True)
@@ -151,9 +167,23 @@ def exact(text: str) -> Fraction:
         return Fraction(text)
 
 
-def _change(now: Fraction, now_text: str, then: str) -> str:
-    # Most organisations keep the same result from one table to the next: no arithmetic needed.
-    return "0" if now_text == then else str(now - exact(then))
+def change_of(now: Fraction, now_text: str, then: str) -> str:
+    """`now` minus the exact percent `then`, as the text str(Fraction) would give.
+
+    Most organisations keep the same result from one table to the next, so equal texts need no
+    arithmetic; otherwise whole numbers do it several times faster than Fraction would.
+    """
+    if now_text == then:
+        return "0"
+    numerator, _, denominator = then.partition("/")
+    if not numerator.lstrip("-").isdigit() or not (denominator or "1").isdigit():
+        return str(now - Fraction(then))
+    c, d = int(numerator), int(denominator or 1)
+    top = now.numerator * d - c * now.denominator
+    bottom = now.denominator * d
+    common = gcd(top, bottom)
+    top, bottom = top // common, bottom // common
+    return str(top) if bottom == 1 else f"{top}/{bottom}"
 
 
 def build_rows(
@@ -166,7 +196,7 @@ def build_rows(
     for rank, c in ranked(latest_per_organisation(candidates, as_of)):
         overall = c.overall_text
         earlier = before.get(c.organisation)
-        change = None if earlier is None else _change(c.overall, overall, earlier.overall)
+        change = None if earlier is None else change_of(c.overall, overall, earlier.overall)
         rows.append(
             {
                 "rank": rank,
@@ -184,7 +214,7 @@ def build_rows(
                 "score_change": None if change is None else _api_percent(change),
                 "framework_version": c.framework_version,
                 "concluded_on": c.concluded_on.isoformat(),
-                "exact": {"overall": overall, "themes": dict(c.themes), "score_change": change},
+                "exact": {"overall": overall, "themes": c.themes, "score_change": change},
             }
         )
     return rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -138,12 +137,28 @@ async def _candidates(as_of: dt.date, versions: list[Version]) -> list[ranking.C
                 framework_version=version.version,
                 validity_months=version.model.certificate.validity_months,
                 overall=ranking.exact(r["moderated_percent"]),
-                themes=(_decode(r["moderated_result"]) or {}).get("themes") or {},
+                themes=_themes_of(r["moderated_result"]),
                 award_code=award,
                 award_label=r["award_label"] if award else None,
             )
         )
     return candidates
+
+
+class _Result(msgspec.Struct):
+    themes: dict[str, str | None] = {}
+
+
+_RESULT = msgspec.json.Decoder(_Result)
+
+
+def _themes_of(stored: Any) -> dict[str, str | None]:
+    """The exact theme percents of a stored moderated result (assessments.results)."""
+    if stored is None:
+        return {}
+    if isinstance(stored, str | bytes):
+        return _RESULT.decode(stored).themes
+    return dict(stored.get("themes") or {})
 
 
 def _moment(value: Any) -> dt.datetime:
@@ -259,7 +274,7 @@ async def _revised(form: PublishForm) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True)
-class Request:
+class Checked:
     """A checked request to publish: the framework's versions and the as-of date."""
 
     form: PublishForm
@@ -267,7 +282,7 @@ class Request:
     as_of: dt.date
 
 
-async def _checked(form: PublishForm) -> Request:
+async def _checked(form: PublishForm) -> Checked:
     await _revised(form)  # first: a revision fills in what the form leaves out
     problems = form.validate(today())
     if problems:
@@ -277,11 +292,11 @@ async def _checked(form: PublishForm) -> Request:
         raise Invalid({"framework": f"No framework with slug '{form.framework}' is loaded"})
     as_of = form.as_of_date
     assert as_of is not None
-    return Request(form, versions, as_of)
+    return Checked(form, versions, as_of)
 
 
 async def _draft(
-    request: Request, candidates: list[ranking.Candidate], moment: dt.datetime
+    request: Checked, candidates: list[ranking.Candidate], moment: dt.datetime
 ) -> Draft:
     """The table from the candidates, compared with the table before it in the series."""
     form, as_of = request.form, request.as_of
@@ -337,32 +352,30 @@ async def publish(actor: Any, form: PublishForm) -> dict[str, Any]:
     """Publish a snapshot (or a revision): one INSERT, so readers see the old table or the new."""
     _require_publisher(actor)
     request = await _checked(form)
-    # The results are read on a connection of their own while the transaction starts; the series
-    # (which table this one compares with, whether its target is already revised) is read inside.
-    reading = asyncio.ensure_future(_candidates(request.as_of, request.versions))
-    try:
-        async with db.transaction():
-            if db.is_postgres():
-                await LeagueTable.raw("SELECT pg_advisory_xact_lock({})", PUBLISH_LOCK)
-            now = dt.datetime.now(dt.UTC)
-            draft = await _draft(request, await reading, now)
-            table_id = uuid4()
-            await LeagueTable.insert(
-                LeagueTable(
-                    id=table_id,
-                    framework_slug=draft.framework,
-                    title=draft.title,
-                    as_of=draft.as_of,
-                    published_at=now,
-                    published_by=actor.id,
-                    rows=msgspec.json.encode(draft.rows).decode(),
-                    revises=UUID(draft.revises["id"]) if draft.revises else None,
-                    revision_reason=draft.reason,
-                )
+    # Concluded results are read before the transaction: they do not depend on the series (which
+    # table this one compares with, whether its target is already revised), read inside it.
+    # Not concurrently: inside a caller's transaction both reads share one connection.
+    candidates = await _candidates(request.as_of, request.versions)
+    async with db.transaction():
+        if db.is_postgres():
+            await LeagueTable.raw("SELECT pg_advisory_xact_lock({})", PUBLISH_LOCK)
+        now = dt.datetime.now(dt.UTC)
+        draft = await _draft(request, candidates, now)
+        table_id = uuid4()
+        await LeagueTable.insert(
+            LeagueTable(
+                id=table_id,
+                framework_slug=draft.framework,
+                title=draft.title,
+                as_of=draft.as_of,
+                published_at=now,
+                published_by=actor.id,
+                rows=msgspec.json.encode(draft.rows).decode(),
+                revises=UUID(draft.revises["id"]) if draft.revises else None,
+                revision_reason=draft.reason,
             )
-            await record(actor, _action(draft), "league_table", table_id, after=_audited(draft))
-    finally:
-        reading.cancel()  # only if the transaction failed before it was awaited
+        )
+        await record(actor, _action(draft), "league_table", table_id, after=_audited(draft))
     return {"id": str(table_id), "published_at": now.isoformat(), **_draft_dict(draft)}
 
 

@@ -42,26 +42,44 @@ class RefuseNulMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._check(Request(scope, receive))
-        await self.app(scope, receive, send)
-
-    async def _check(self, request: Request[Any, Any, Any]) -> None:
-        if NUL in request.scope["path"]:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request: Request[Any, Any, Any] = Request(scope, receive)
+        if NUL in scope["path"]:
             raise refuse("path", "path")
         for name, value in request.query_params.multi_items():
             if NUL in name or NUL in value:
                 raise refuse(name, "query")
         media_type = request.content_type[0]
-        if media_type == "application/json" or media_type.endswith("+json"):
+        if media_type not in ("application/json", "application/x-www-form-urlencoded"):
+            await self.app(scope, receive, send)  # multipart streams on: see the module note
+            return
+        body = await request.body()
+        if media_type == "application/json":
             try:
-                data: Any = await request.json()  # kept: the handler reads it from the scope
+                data: Any = await request.json()
             except Exception:  # the handler's own parsing answers for malformed JSON
-                return
+                data = None
             if (key := nul_at(data, "")) is not None:
                 raise refuse(key or "data", "body")
-        elif media_type == "application/x-www-form-urlencoded":
+        else:
             form = await request.form()
             for name, value in form.multi_items():
                 if NUL in name or (isinstance(value, str) and NUL in value):
                     raise refuse(name, "body")
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body read here, once more, for whatever reads the request stream downstream."""
+    replayed = False
+
+    async def again() -> Any:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return again

@@ -457,7 +457,9 @@ async def test_returned_assessment_marks_changes_and_can_be_resubmitted(
     flags = {r["element"]: r["changed_since_submission"] for r in body["responses"]}
     assert flags == {"LEAD.1.1": False, "LEAD.1.2": False, "INS.1.1": True}
     resubmitted = await client.post(f"{API}/{assessment['id']}/submit", headers=headers)
-    assert resubmitted.status_code == 200 and resubmitted.json()["status"] == "in_review"  # back to its assessor
+    assert (
+        resubmitted.status_code == 200 and resubmitted.json()["status"] == "in_review"
+    )  # back to its assessor
 
 
 async def test_signed_out_is_401(client: AsyncClient) -> None:

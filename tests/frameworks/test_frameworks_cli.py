@@ -42,7 +42,9 @@ async def test_validate_reports_every_problem_with_location_and_exits_1(tmp_path
 
 
 async def test_load_is_idempotent_and_list_shows_hash() -> None:
-    code, out, err = await charter("frameworks", "load", str(MAIN_FRAMEWORK), str(COMPLAINTS_FRAMEWORK))
+    code, out, err = await charter(
+        "frameworks", "load", str(MAIN_FRAMEWORK), str(COMPLAINTS_FRAMEWORK)
+    )
     assert code == 0, err
     assert out.count("loaded:") == 2
     code, out, _ = await charter("frameworks", "load", str(MAIN_FRAMEWORK))

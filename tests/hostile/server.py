@@ -61,7 +61,11 @@ class Server:
         """Migrate and fill the database (tests/hostile/fault_seed.py); its JSON summary."""
         done = subprocess.run(
             [sys.executable, "-m", "tests.hostile.fault_seed"],
-            cwd=REPO, env=self.env(), capture_output=True, timeout=60, check=False,
+            cwd=REPO,
+            env=self.env(),
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
         return json.loads(done.stdout.decode().strip().splitlines()[-1])
@@ -70,10 +74,24 @@ class Server:
         self.port = free_port()
         log = (self.home / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning", "--no-access-log"],
-            cwd=REPO, env=self.env(), stdout=log, stderr=log,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            cwd=REPO,
+            env=self.env(),
+            stdout=log,
+            stderr=log,
         )
         log.close()
         async with asyncio.timeout(START_SECONDS), httpx.AsyncClient() as client:

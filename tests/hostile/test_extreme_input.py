@@ -1,11 +1,14 @@
-"""Text with the NUL character is refused with a message naming where, on SQLite as on
-PostgreSQL (where storing or comparing it used to fail with a 500), and nothing is saved."""
+"""Input no real client sends, found by the schema tests: text with the NUL character is refused
+with a message naming where, on SQLite as on PostgreSQL (where storing or comparing it used to
+fail with a 500), and nothing is saved; page numbers and offsets too big for SQL answer an empty
+page or a 422, not a 500."""
 
 from __future__ import annotations
 
 import httpx
 
 from tests.evidence import samples
+from tests.factories import csrf_token
 from tests.hostile.world import World, build_world
 
 
@@ -67,3 +70,40 @@ async def test_evidence_title_with_nul_is_refused_and_nothing_is_stored(
         "title": "The title field must not contain the NUL character"
     }
     assert (await client.get("/api/v1/evidence", headers=headers)).json() == before
+
+
+HUGE = 2**70  # more than a 64-bit SQL integer holds
+
+
+async def test_pages_past_the_end_are_empty_however_far(client: httpx.AsyncClient) -> None:
+    world = await build_world(client)
+    admin = world.headers["admin"]
+    users = await client.get("/api/v1/users", headers=admin, params={"page": HUGE})
+    assert (users.status_code, users.json()) == (200, [])
+    audit = await client.get("/api/v1/audit", headers=admin, params={"page": HUGE})
+    assert audit.status_code == 200
+    assert audit.json()["records"] == []
+    library = await client.get(
+        "/api/v1/evidence", headers=world.headers["dept_lead"], params={"page": HUGE}
+    )
+    assert library.status_code == 200
+    assert library.json()["page"] == library.json()["pages"]  # the last page
+
+
+async def test_an_offset_too_far_is_refused_by_name(client: httpx.AsyncClient) -> None:
+    world = await build_world(client)
+    answer = await client.get(
+        "/api/v1/assessments", headers=world.headers["dept_lead"], params={"offset": HUGE}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == {"offset": "Offset must be from 0 to 1,000,000"}
+
+
+async def test_a_form_field_with_nul_gets_the_bad_request_page(client: httpx.AsyncClient) -> None:
+    token = await csrf_token(client, "/sign-in")
+    answer = await client.post(
+        "/sign-in",
+        data={"email": "lead\x00@example.gov.uk", "password": "anything", "_csrf_token": token},
+    )
+    assert answer.status_code == 400
+    assert "NUL character" in answer.text

@@ -7,6 +7,10 @@ from dataclasses import replace
 from fractions import Fraction
 from uuid import uuid4
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.assessments.scoring import api_percent
 from app.league_tables import ranking
 from app.league_tables.ranking import Candidate, Published
 
@@ -180,3 +184,24 @@ def test_a_revision_compares_with_what_the_table_it_replaces_compared_with() -> 
 def test_stored_exact_percents_read_back_exactly() -> None:
     for text in ("200/3", "75", "-5/2", "0", "66.5"):
         assert ranking.exact(text) == Fraction(text)
+
+
+def test_changes_in_score_are_exact_whatever_the_signs() -> None:
+    values = [Fraction(n, d) for n in (-7, 0, 1, 50, 200) for d in (1, 3, 48, 720)]
+    for now in values:
+        for then in values:
+            assert ranking.change_of(now, str(now), str(then)) == str(now - then)
+    assert (
+        ranking.change_of(Fraction(1, 2), "1/2", "0.25") == "1/4"
+    )  # not our own text: still exact
+
+
+@given(st.fractions(min_value=-200, max_value=200, max_denominator=10**7))
+def test_rounding_for_the_json_agrees_with_scoring_api_percent(value: Fraction) -> None:
+    assert ranking._api_percent(str(value)) == api_percent(value)
+
+
+def test_rounding_halves_away_from_zero_and_reads_any_exact_text() -> None:
+    assert ranking._api_percent("123456785/1000000") == 123.4568
+    assert ranking._api_percent("-123456785/1000000") == -123.4568
+    assert ranking._api_percent("66.66665") == api_percent(Fraction("66.66665")) == 66.6667

@@ -11,7 +11,9 @@ async def test_healthz_reports_ok_when_database_answers(client: AsyncClient) -> 
     assert response.json() == {"status": "ok"}
 
 
-async def test_healthz_fails_when_database_does_not_answer(client: AsyncClient, monkeypatch) -> None:
+async def test_healthz_fails_when_database_does_not_answer(
+    client: AsyncClient, monkeypatch
+) -> None:
     db = engine()
 
     async def broken(*args, **kwargs):
@@ -27,6 +29,10 @@ async def test_healthz_fails_when_database_does_not_answer(client: AsyncClient, 
 async def test_every_answer_carries_security_headers(client: AsyncClient) -> None:
     response = await client.get("/healthz")
     csp = response.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp
+    )
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"

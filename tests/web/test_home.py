@@ -7,7 +7,9 @@ from httpx import AsyncClient
 from tests.factories import PASSWORD, make_organisation, make_user
 
 
-async def test_signed_out_home_explains_charter_and_offers_public_pages(client: AsyncClient) -> None:
+async def test_signed_out_home_explains_charter_and_offers_public_pages(
+    client: AsyncClient,
+) -> None:
     page = await client.get("/")
     assert page.status_code == 200
     soup = BeautifulSoup(page.text, "html.parser")
