@@ -1,0 +1,145 @@
+"""JSON API: sign in, sign out, API tokens, users."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath, JSONBody
+
+from app.accounts import service, sign_in
+from app.accounts.auth import current_actor, require_user
+from app.openapi import error_responses
+
+
+class LoginBody(msgspec.Struct):
+    email: str
+    password: str
+
+
+class TokenBody(msgspec.Struct):
+    name: str = "API token"
+
+
+class UserBody(msgspec.Struct):
+    email: str
+    name: str
+    role: str
+    password: str
+    organisation: str | None = None
+
+
+class RoleBody(msgspec.Struct):
+    role: str
+    organisation: str | None = None
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=200, exclude_from_csrf=True, responses=error_responses(401, 429))
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]
+    ) -> dict[str, Any]:
+        """Start a session (cookie). 401 for wrong credentials, 429 after too many failures."""
+        actor = await sign_in.sign_in(request, data.email, data.password)
+        if actor is None:
+            raise NotAuthorizedException("Email or password is incorrect")
+        return {"user": sign_in.actor_dict(actor)}
+
+    @post("/logout", status_code=200, guards=[require_user])
+    async def logout(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        sign_in.sign_out(request)
+        return {"signed_out": True}
+
+    @get("/me", guards=[require_user])
+    async def me(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return {"user": sign_in.actor_dict(current_actor(request))}
+
+    @post("/tokens", status_code=201, guards=[require_user])
+    async def create_token(
+        self, request: Request[Any, Any, Any], data: JSONBody[TokenBody]
+    ) -> dict[str, Any]:
+        """A new token for yourself; `token` is shown this once."""
+        actor = current_actor(request)
+        return await service.create_token(actor, actor.email, data.name)
+
+    @get("/tokens", guards=[require_user])
+    async def list_tokens(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+        """Your own tokens, newest first (never the tokens themselves)."""
+        actor = current_actor(request)
+        return [service.token_dict(row) for row in await service.list_tokens(actor, actor.id)]
+
+    @delete("/tokens/{token_id:uuid}", status_code=200, guards=[require_user])
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], token_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        """Revoke a token: its owner or an admin. It answers 401 from then on."""
+        return await service.revoke_token(current_actor(request), token_id)
+
+
+class UsersController(Controller):
+    path = "/api/v1/users"
+    tags = ["users"]
+    guards = [require_user]
+
+    @post("/", status_code=201)
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[UserBody]
+    ) -> dict[str, Any]:
+        return await service.create_user(
+            current_actor(request),
+            data.email,
+            data.name,
+            data.role,
+            data.password,
+            data.organisation,
+        )
+
+    @get("/")
+    async def list_users(
+        self, request: Request[Any, Any, Any], page: int = 1
+    ) -> list[dict[str, Any]]:
+        """Admins: users by name, a page of 50 at a time (`?page=2`)."""
+        rows, _ = await service.list_users(current_actor(request), page)
+        return [service.user_dict(row, row["organisation_slug"]) for row in rows]
+
+    @get("/{user_id:uuid}")
+    async def show(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        row = await service.get_user(current_actor(request), user_id)
+        return service.user_dict(row, row["organisation_slug"])
+
+    @get("/{user_id:uuid}/tokens")
+    async def tokens(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        """A user's API tokens (admins; anyone for themselves), so that an admin can revoke one."""
+        rows = await service.list_tokens(current_actor(request), user_id)
+        return [service.token_dict(row) for row in rows]
+
+    @put("/{user_id:uuid}/role")
+    async def change_role(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID], data: JSONBody[RoleBody]
+    ) -> dict[str, Any]:
+        return await service.change_role(
+            current_actor(request), user_id, data.role, data.organisation
+        )
+
+    @post("/{user_id:uuid}/deactivate", status_code=200)
+    async def deactivate(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        """The user can no longer sign in and their tokens are revoked; their history stays."""
+        return await service.set_active(current_actor(request), user_id, False)
+
+    @post("/{user_id:uuid}/reactivate", status_code=200)
+    async def reactivate(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        return await service.set_active(current_actor(request), user_id, True)

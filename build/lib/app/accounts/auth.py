@@ -1,0 +1,124 @@
+"""Who is asking: resolves a bearer token or the session cookie to an Actor on every request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.accounts.actor import Actor
+from app.accounts.roles import Role
+from app.accounts.tables import ApiToken, User
+from app.accounts.tokens import token_hash
+
+SESSION_USER = "user_id"
+SESSION_STARTED = "started_at"
+
+
+_ACTOR_COLUMNS = (User.id, User.email, User.name, User.role, User.organisation)
+
+
+def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
+    return Actor(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=Role(row["role"]),
+        organisation_id=row["organisation"],
+        via_token=via_token,
+    )
+
+
+async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
+    row = (
+        await User.select(*_ACTOR_COLUMNS)
+        .where((User.id == user_id) & (User.active.eq(True)))
+        .first()
+    )
+    return None if row is None else _actor(row, via_token)
+
+
+# last_used_at is for people deciding which token to revoke: minute precision is plenty, and
+# it spares a write on every API call.
+_LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+async def actor_from_token(token: str) -> Actor | None:
+    """The active user a live (unrevoked) token belongs to, or None."""
+    owner: Any = ApiToken.user  # a ForeignKey: its columns are reached through it
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            owner.id.as_alias("owner_id"),
+            owner.email.as_alias("email"),
+            owner.name.as_alias("name"),
+            owner.role.as_alias("role"),
+            owner.organisation.as_alias("organisation"),
+        )
+        .where(
+            (ApiToken.token_hash == token_hash(token))
+            & ApiToken.revoked_at.is_null()
+            & owner.active.eq(True)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    now = dt.datetime.now(dt.UTC)
+    if row["last_used_at"] is None or now - row["last_used_at"] > _LAST_USED_PRECISION:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return _actor({**row, "id": row["owner_id"]}, via_token=True)
+
+
+def session_expired(session: dict[str, Any], absolute_hours: int) -> bool:
+    started = session.get(SESSION_STARTED)
+    if not started:
+        return True
+    age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(started)
+    return age > dt.timedelta(hours=absolute_hours)
+
+
+class AuthenticationMiddleware:
+    """Sets scope["user"] to an Actor, or None when signed out. Guards decide what that allows."""
+
+    def __init__(self, app: ASGIApp, absolute_hours: int = 12) -> None:
+        self.app = app
+        self.absolute_hours = absolute_hours
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["user"] = await self._resolve(scope)
+            scope["auth"] = "token" if scope["user"] and scope["user"].via_token else None
+        await self.app(scope, receive, send)
+
+    async def _resolve(self, scope: Scope) -> Actor | None:
+        connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+        header = connection.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            return await actor_from_token(header[7:].strip())
+        session: dict[str, Any] = scope.get("session") or {}  # type: ignore[assignment]
+        user_id = session.get(SESSION_USER)
+        if not user_id:
+            return None
+        actor = None if session_expired(session, self.absolute_hours) else await _actor_for(user_id)
+        if actor is None:
+            # Too old, or the person was deactivated: the session ends (its row is deleted).
+            session.clear()
+        return actor
+
+
+def require_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise NotAuthorizedException("Sign in to continue")
+
+
+def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    actor = connection.scope.get("user")
+    if actor is None:
+        raise NotAuthorizedException("Sign in to continue")
+    return actor

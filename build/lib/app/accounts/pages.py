@@ -1,0 +1,148 @@
+"""HTML pages for everyone who signs in: sign in and out, their API tokens, their password."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app.accounts import service, sign_in
+from app.accounts.auth import current_actor, require_user
+from app.accounts.forms import PasswordForm, SignInForm, TokenForm
+from app.accounts.password_rules import MIN_LENGTH
+from app.accounts.throttle import TooManyAttempts
+from app.errors import Invalid
+
+INCORRECT = "Email or password is incorrect"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=303)
+
+
+class SignInPages(Controller):
+    include_in_schema = False
+
+    @get("/sign-in")
+    async def sign_in_form(
+        self, request: Request[Any, Any, Any], next: str = ""
+    ) -> Template | Redirect:
+        if request.scope.get("user") is not None:
+            return _see_other(sign_in.local_path(next))
+        return _sign_in_page(SignInForm(next=sign_in.local_path(next, "")), {})
+
+    @post("/sign-in")
+    async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = SignInForm.parse(await request.form())
+        errors = form.validate()
+        if errors:
+            return _sign_in_page(form, errors, 400)
+        try:
+            actor = await sign_in.sign_in(request, form.email, form.password)
+        except TooManyAttempts as exc:
+            return _sign_in_page(form, {"email": exc.message}, exc.status_code)
+        if actor is None:
+            return _sign_in_page(form, {"email": INCORRECT}, 400)
+        return _see_other(sign_in.local_path(form.next))
+
+    @post("/sign-out")
+    async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
+        sign_in.sign_out(request)
+        return _see_other("/sign-in")
+
+
+def _sign_in_page(form: SignInForm, errors: dict[str, str], status: int = 200) -> Template:
+    # The password is never sent back, not even after a mistake.
+    return Template(
+        "accounts/sign_in.html",
+        context={"form": form, "errors": errors, "current_user": None},
+        status_code=status,
+        headers=NO_STORE,
+    )
+
+
+class AccountPages(Controller):
+    path = "/account"
+    guards = [require_user]
+    include_in_schema = False
+
+    @get("/tokens")
+    async def tokens(self, request: Request[Any, Any, Any]) -> Template:
+        return await _tokens_page(request, TokenForm(), {})
+
+    @post("/tokens")
+    async def create_token(self, request: Request[Any, Any, Any]) -> Template:
+        actor = current_actor(request)
+        form = TokenForm.parse(await request.form())
+        errors = form.validate()
+        if errors:
+            return await _tokens_page(request, form, errors, 400)
+        created = await service.create_token(actor, actor.email, form.name)
+        return Template(
+            "accounts/token_created.html",
+            context={"token": created, "current_user": actor},
+            status_code=201,
+            headers=NO_STORE,
+        )
+
+    @post("/tokens/{token_id:uuid}/revoke")
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], token_id: FromPath[UUID]
+    ) -> Redirect:
+        await service.revoke_token(current_actor(request), token_id)
+        back = (await request.form()).get("next")
+        return _see_other(
+            sign_in.local_path(back if isinstance(back, str) else "", "/account/tokens")
+        )
+
+    @get("/password")
+    async def password_form(self, request: Request[Any, Any, Any], changed: str = "") -> Template:
+        return _password_page(request, {}, changed=changed == "yes")
+
+    @post("/password")
+    async def change_password(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        form = PasswordForm.parse(await request.form())
+        try:
+            await service.change_password(
+                current_actor(request), form.current_password, form.new_password
+            )
+        except Invalid as exc:
+            return _password_page(request, exc.problems, 400)
+        if request.session:
+            sign_in.renew_session_id(request)
+        return _see_other("/account/password?changed=yes")
+
+
+async def _tokens_page(
+    request: Request[Any, Any, Any], form: TokenForm, errors: dict[str, str], status: int = 200
+) -> Template:
+    actor = current_actor(request)
+    rows = await service.list_tokens(actor, actor.id)
+    return Template(
+        "accounts/tokens.html",
+        context={"tokens": rows, "form": form, "errors": errors, "current_user": actor},
+        status_code=status,
+    )
+
+
+def _password_page(
+    request: Request[Any, Any, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    changed: bool = False,
+) -> Template:
+    return Template(
+        "accounts/password.html",
+        context={
+            "errors": errors,
+            "changed": changed,
+            "min_length": MIN_LENGTH,
+            "current_user": current_actor(request),
+        },
+        status_code=status,
+        headers=NO_STORE,
+    )

@@ -1,0 +1,349 @@
+"""Accounts: sign-in, and the people who use Charter (create, list, change role, deactivate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from uuid import UUID
+
+from app import db
+from app.accounts import policy, throttle
+from app.accounts.actor import Actor, SystemActor
+from app.accounts.auth import _actor_for
+from app.accounts.password_rules import MAX_LENGTH, password_problem
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.roles import DEPARTMENT_ROLES, Role
+from app.accounts.tables import ApiToken, User
+from app.accounts.tokens import new_token, token_hash
+from app.audit.service import record
+from app.errors import Forbidden, Invalid, NotFound
+from app.organisations.tables import Organisation
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PER_PAGE = 50
+
+AnyActor = Actor | SystemActor
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def user_dict(row: dict[str, Any], organisation_slug: str | None = None) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "email": row["email"],
+        "name": row["name"],
+        "role": row["role"],
+        "organisation": organisation_slug,
+        "active": row["active"],
+    }
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+async def _organisation_id(slug: str | None, problems: dict[str, str]) -> UUID | None:
+    if not slug:
+        return None
+    org = await Organisation.select(Organisation.id).where(Organisation.slug == slug).first()
+    if org is None:
+        problems["organisation"] = f"No organisation has slug '{slug}'"
+        return None
+    return org["id"]
+
+
+def _role_problems(role: str, organisation: str | None) -> dict[str, str]:
+    if role not in {r.value for r in Role}:
+        return {"role": f"Role must be one of: {', '.join(r.value for r in Role)}"}
+    if role in DEPARTMENT_ROLES and not organisation:
+        return {"organisation": "A department role needs the organisation the person belongs to"}
+    return {}
+
+
+async def create_user(
+    actor: AnyActor,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    organisation: str | None = None,
+) -> dict[str, Any]:
+    _require(policy.may_manage_users(actor), "Only an administrator can create users")
+    email, name, role = normalise_email(email), (name or "").strip(), (role or "").strip()
+    organisation = (organisation or "").strip() or None
+    problems: dict[str, str] = {}
+    if not EMAIL.match(email) or len(email) > 320:
+        problems["email"] = "Enter an email address in the correct format, like name@example.gov.uk"
+    if not name:
+        problems["name"] = "Enter the person's name"
+    elif len(name) > 200:
+        problems["name"] = "Name must be 200 characters or fewer"
+    problems.update(_role_problems(role, organisation))
+    problem = password_problem(password or "", email, name)
+    if problem:
+        problems["password"] = problem
+    org_id = await _organisation_id(organisation, problems)
+    if not problems and await User.exists().where(User.email == email):
+        problems["email"] = f"A user with email {email} already exists"
+    if problems:
+        raise Invalid(problems)
+    hashed = await hash_password(password)
+    async with db.transaction():
+        if await User.exists().where(User.email == email):
+            raise Invalid({"email": f"A user with email {email} already exists"})
+        user = User(email=email, name=name, role=role, organisation=org_id, password_hash=hashed)
+        await user.save()
+        result = user_dict(user.to_dict(), organisation)
+        await record(actor, "user.create", "user", user.id, after=result)
+    return result
+
+
+async def authenticate(email: str, password: str, client: str | None = None) -> Actor | None:
+    """The actor for these credentials, or None. Costs the same whether or not the email exists;
+    raises TooManyAttempts (for any email, known or not) after repeated failures."""
+    email, password = normalise_email(email), password or ""
+    await throttle.check(email, client)
+    row, ok = None, False
+    if len(password) <= MAX_LENGTH:
+        row = (
+            await User.select(User.id, User.password_hash, User.active)
+            .where(User.email == email)
+            .first()
+        )
+        ok = await verify_password(row["password_hash"] if row else None, password)
+    if not ok or row is None or not row["active"]:
+        await throttle.record_failure(email, client)
+        return None
+    await throttle.clear(email)
+    changes: dict[Any, Any] = {User.last_signed_in_at: dt.datetime.now(dt.UTC)}
+    if needs_rehash(row["password_hash"]):
+        changes[User.password_hash] = await hash_password(password)
+    actor = await _actor_for(row["id"])
+    if actor is None:
+        return None
+    async with db.transaction():
+        await User.update(changes).where(User.id == row["id"])
+        await record(actor, "user.sign_in", "user", row["id"])
+    return actor
+
+
+async def change_password(actor: Actor, current: str, new: str) -> None:
+    """The signed-in person replaces their own password, proving they know the current one."""
+    row = await User.select(User.password_hash).where(User.id == actor.id).first()
+    if row is None:
+        raise NotFound("No such user")
+    problems: dict[str, str] = {}  # messages, not passwords:
+    if not current:
+        problems["current_password"] = "Enter your current password"  # noqa: S105
+    elif len(current) > MAX_LENGTH or not await verify_password(row["password_hash"], current):
+        problems["current_password"] = "Your current password is incorrect"  # noqa: S105
+    problem = password_problem(new or "", actor.email, actor.name)
+    if problem:
+        problems["new_password"] = problem
+    elif new == current:
+        problems["new_password"] = "New password must differ from your current password"  # noqa: S105
+    if problems:
+        raise Invalid(problems)
+    hashed = await hash_password(new)
+    async with db.transaction():
+        await User.update({User.password_hash: hashed}).where(User.id == actor.id)
+        await record(actor, "user.password_change", "user", actor.id)
+
+
+def _user_columns() -> list[Any]:
+    return [
+        User.id,
+        User.email,
+        User.name,
+        User.role,
+        User.active,
+        User.organisation,
+        User.created_at,
+        User.last_signed_in_at,
+        User.organisation.slug.as_alias("organisation_slug"),
+        User.organisation.name.as_alias("organisation_name"),
+    ]
+
+
+async def list_users(
+    actor: AnyActor, page: int = 1, per_page: int = PER_PAGE
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of users, by name, and how many there are in all."""
+    _require(policy.may_manage_users(actor), "Only an administrator can list users")
+    page = max(page, 1)
+    total = await User.count()
+    if (page - 1) * per_page >= total:  # past the end (and no offset too big for SQL)
+        return [], total
+    rows = (
+        await User.select(*_user_columns())
+        .order_by(User.name)
+        .order_by(User.email)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return rows, total
+
+
+async def get_user(actor: AnyActor, user_id: UUID) -> dict[str, Any]:
+    _require(policy.may_manage_users(actor), "Only an administrator can see other users")
+    row = await User.select(*_user_columns()).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound("No user has this id")
+    return row
+
+
+def _not_self(actor: AnyActor, user_id: UUID, doing: str) -> None:
+    if isinstance(actor, Actor) and actor.id == user_id:
+        raise Forbidden(f"You cannot {doing} your own account: ask another administrator")
+
+
+async def change_role(
+    actor: AnyActor, user_id: UUID, role: str, organisation: str | None = None
+) -> dict[str, Any]:
+    """A new role (and the organisation that goes with it) for someone else."""
+    _require(policy.may_manage_users(actor), "Only an administrator can change a role")
+    role, organisation = (role or "").strip(), (organisation or "").strip() or None
+    problems = _role_problems(role, organisation)
+    org_id = await _organisation_id(organisation, problems)
+    if problems:
+        raise Invalid(problems)
+    async with db.transaction():
+        before = await get_user(actor, user_id)
+        _not_self(actor, user_id, "change the role of")
+        await User.update({User.role: role, User.organisation: org_id}).where(User.id == user_id)
+        after = await get_user(actor, user_id)
+        await record(
+            actor,
+            "user.role_change",
+            "user",
+            user_id,
+            before={"role": before["role"], "organisation": before["organisation_slug"]},
+            after={"role": role, "organisation": organisation},
+        )
+    return user_dict(after, after["organisation_slug"])
+
+
+async def set_active(actor: AnyActor, user_id: UUID, active: bool) -> dict[str, Any]:
+    """Deactivate (or reactivate) someone: they keep their history but cannot sign in, and their
+    API tokens are revoked so that reactivating them does not bring old tokens back."""
+    _require(policy.may_manage_users(actor), "Only an administrator can deactivate users")
+    async with db.transaction():
+        row = await get_user(actor, user_id)
+        _not_self(actor, user_id, "deactivate" if not active else "reactivate")
+        revoked = 0
+        if row["active"] != active:
+            await User.update({User.active: active}).where(User.id == user_id)
+            if not active:
+                revoked_rows = (
+                    await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)})
+                    .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+                    .returning(ApiToken.id)
+                )
+                revoked = len(revoked_rows)
+            after: dict[str, Any] = {"active": active}
+            if revoked:
+                after["tokens_revoked"] = revoked
+            action = "user.reactivate" if active else "user.deactivate"
+            await record(
+                actor, action, "user", user_id, before={"active": row["active"]}, after=after
+            )
+        row["active"] = active
+    return user_dict(row, row["organisation_slug"])
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def token_dict(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "prefix": row["prefix"],
+        "created_at": row["created_at"].isoformat(),
+        "last_used_at": row["last_used_at"].isoformat() if row["last_used_at"] else None,
+        "revoked": row["revoked_at"] is not None,
+        "revoked_at": row["revoked_at"].isoformat() if row["revoked_at"] else None,
+    }
+
+
+async def create_token(actor: AnyActor, user_email: str, name: str) -> dict[str, Any]:
+    """A new token for this user: returned once, stored only as its hash."""
+    user = (
+        await User.select(User.id, User.active)
+        .where(User.email == normalise_email(user_email))
+        .first()
+    )
+    if user is None or not user["active"]:
+        raise NotFound(f"No active user has email {user_email}")
+    _require(
+        policy.may_create_token_for(actor, user["id"]), "You can only create tokens for yourself"
+    )
+    name = (name or "").strip() or "API token"
+    if len(name) > 100:
+        raise Invalid({"name": "Token name must be 100 characters or fewer"})
+    token = new_token()
+    async with db.transaction():
+        row = ApiToken(user=user["id"], name=name, token_hash=token_hash(token), prefix=token[:12])
+        await row.save()
+        await record(
+            actor,
+            "token.create",
+            "api_token",
+            row.id,
+            after={"user": normalise_email(user_email), "name": name, "prefix": row.prefix},
+        )
+    return {"id": str(row.id), "name": name, "prefix": row.prefix, "token": token}
+
+
+TOKEN_COLUMNS = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.prefix,
+    ApiToken.created_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked_at,
+    ApiToken.user,
+)
+MAX_TOKENS_LISTED = 200
+
+
+async def list_tokens(actor: AnyActor, user_id: UUID) -> list[dict[str, Any]]:
+    """A user's tokens, newest first: their own, or anyone's for an admin."""
+    if not policy.can_see_token(actor, user_id):
+        raise NotFound("No user has this id")
+    return (
+        await ApiToken.select(*TOKEN_COLUMNS)
+        .where(ApiToken.user == user_id)
+        .order_by(ApiToken.created_at, ascending=False)
+        .limit(MAX_TOKENS_LISTED)
+    )
+
+
+async def revoke_token(actor: AnyActor, token_id: UUID) -> dict[str, Any]:
+    """Revoke a token (its owner or an admin); revoking it again changes nothing."""
+    async with db.transaction():
+        row = (
+            await ApiToken.select(*TOKEN_COLUMNS, ApiToken.user.email.as_alias("owner_email"))
+            .where(ApiToken.id == token_id)
+            .first()
+        )
+        if row is None or not policy.can_see_token(actor, row["user"]):
+            raise NotFound("No API token has this id")
+        if row["revoked_at"] is None:
+            row["revoked_at"] = dt.datetime.now(dt.UTC)
+            await ApiToken.update({ApiToken.revoked_at: row["revoked_at"]}).where(
+                ApiToken.id == token_id
+            )
+            await record(
+                actor,
+                "token.revoke",
+                "api_token",
+                token_id,
+                before={"revoked": False},
+                after={"revoked": True, "user": row["owner_email"], "name": row["name"]},
+            )
+    return token_dict(row)

@@ -1,0 +1,82 @@
+"""A Litestar session store kept in the database, so several app processes share sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from litestar.stores.base import Store
+
+from app.accounts.tables import SessionEntry
+
+
+def _key(key: str) -> str:
+    # Only a hash of the session id is stored: a leaked table does not hand out live sessions.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime:
+    seconds = expires_in.total_seconds() if isinstance(expires_in, dt.timedelta) else expires_in
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds or 86400)
+
+
+# Renewing on every request would make every page view a database write; a minute's slack
+# in the idle time-out costs nothing.
+RENEW_SLACK = dt.timedelta(minutes=1)
+
+
+def _worth_renewing(expires_at: dt.datetime, renew_for: int | dt.timedelta) -> bool:
+    return _expiry(renew_for) - expires_at >= RENEW_SLACK
+
+
+class DatabaseStore(Store):
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
+    ) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        hashed, expires_at = _key(key), _expiry(expires_in)
+        updated = (
+            await SessionEntry.update(
+                {SessionEntry.value: data, SessionEntry.expires_at: expires_at}
+            )
+            .where(SessionEntry.key == hashed)
+            .returning(SessionEntry.key)
+        )
+        if not updated:
+            await SessionEntry.insert(SessionEntry(key=hashed, value=data, expires_at=expires_at))
+
+    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+        hashed = _key(key)
+        row = await SessionEntry.select().where(SessionEntry.key == hashed).first()
+        if row is None:
+            return None
+        if row["expires_at"] <= dt.datetime.now(dt.UTC):
+            await SessionEntry.delete().where(SessionEntry.key == hashed)
+            return None
+        if renew_for and _worth_renewing(row["expires_at"], renew_for):
+            await SessionEntry.update({SessionEntry.expires_at: _expiry(renew_for)}).where(
+                SessionEntry.key == hashed
+            )
+        return bytes(row["value"])
+
+    async def delete(self, key: str) -> None:
+        await SessionEntry.delete().where(SessionEntry.key == _key(key))
+
+    async def delete_all(self) -> None:
+        await SessionEntry.delete(force=True)
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        row = (
+            await SessionEntry.select(SessionEntry.expires_at)
+            .where(SessionEntry.key == _key(key))
+            .first()
+        )
+        if row is None:
+            return None
+        return max(0, int((row["expires_at"] - dt.datetime.now(dt.UTC)).total_seconds()))
+
+    async def delete_expired(self) -> None:
+        await SessionEntry.delete().where(SessionEntry.expires_at <= dt.datetime.now(dt.UTC))

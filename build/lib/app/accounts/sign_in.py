@@ -1,0 +1,72 @@
+"""Starting and ending a signed-in session, with a fresh session id each time (no fixation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar import Request
+
+from app.accounts import service
+from app.accounts.actor import Actor
+from app.accounts.auth import SESSION_STARTED, SESSION_USER
+
+ROTATE = "rotate_session_id"
+HOME = "/"
+
+
+def actor_dict(actor: Actor) -> dict[str, Any]:
+    return {
+        "id": str(actor.id),
+        "email": actor.email,
+        "name": actor.name,
+        "role": actor.role.value,
+        "organisation_id": str(actor.organisation_id) if actor.organisation_id else None,
+    }
+
+
+def local_path(target: str | None, default: str = HOME) -> str:
+    """`target` if it is a path on this site, else `default`: `?next=` must never send anyone away.
+
+    Browsers read `//host`, `/\\host` and `\\\\host` as other sites, and ignore tabs and newlines
+    inside a URL, so all of those are refused rather than cleaned up.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return default
+    if (
+        target.startswith(("//", "/\\"))
+        or any(c in target for c in "\\\t\r\n")
+        or not target.isprintable()
+    ):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def _client(request: Request[Any, Any, Any]) -> str | None:
+    return request.client.host if request.client else None
+
+
+async def sign_in(request: Request[Any, Any, Any], email: str, password: str) -> Actor | None:
+    """Check the credentials (throttled: may raise TooManyAttempts) and start a new session."""
+    actor = await service.authenticate(email, password, _client(request))
+    if actor is None:
+        return None
+    request.scope.setdefault("state", {})[ROTATE] = True
+    request.set_session(
+        {SESSION_USER: str(actor.id), SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat()}
+    )
+    return actor
+
+
+def sign_out(request: Request[Any, Any, Any]) -> None:
+    request.scope.setdefault("state", {})[ROTATE] = True
+    request.clear_session()
+
+
+def renew_session_id(request: Request[Any, Any, Any]) -> None:
+    """Same session, new id: after a change of password, a copied cookie stops working."""
+    request.scope.setdefault("state", {})[ROTATE] = True

@@ -1,0 +1,59 @@
+"""People who use Charter, their sessions, API tokens and failed sign-ins."""
+
+from piccolo.columns import (
+    UUID,
+    Boolean,
+    Bytea,
+    ForeignKey,
+    Integer,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.organisations.tables import Organisation
+
+
+class User(Table, tablename="charter_user"):
+    id = UUID(primary_key=True)
+    email = Varchar(length=320, unique=True)  # stored lower-cased
+    name = Varchar(length=200)
+    role = Varchar(length=32)  # one of accounts.roles.Role
+    organisation = ForeignKey(
+        Organisation, null=True
+    )  # department roles: their own; assessors: employer
+    password_hash = Varchar(length=255, secret=True)  # argon2id PHC string
+    active = Boolean(default=True)  # deactivated users keep their history but cannot sign in
+    created_at = Timestamptz()
+    last_signed_in_at = Timestamptz(null=True, default=None)
+
+
+class ApiToken(Table):
+    id = UUID(primary_key=True)
+    user = ForeignKey(User)
+    name = Varchar(length=100)
+    token_hash = Varchar(
+        length=64, unique=True, secret=True
+    )  # SHA-256 of the token; the token is shown once
+    prefix = Varchar(length=12)  # first characters, so the owner can tell tokens apart
+    created_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class SessionEntry(Table):
+    """Server-side session store shared by every app process."""
+
+    key = Varchar(length=128, primary_key=True)
+    value = Bytea()
+    expires_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class SignInAttempt(Table):
+    """Failed sign-ins, counted per account and per client address for throttling."""
+
+    email = Varchar(length=320, index=True)
+    client = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+    failures = Integer(default=1)

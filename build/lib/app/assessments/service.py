@@ -1,0 +1,394 @@
+"""Department self-assessment use cases: start, list, read, answer an element, submit.
+
+Each function checks the access policy and the lifecycle, changes rows in one transaction and
+writes the audit record inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from app import db
+from app.accounts import policy
+from app.accounts.actor import Actor
+from app.accounts.roles import DEPARTMENT_ROLES
+from app.assessments import lifecycle, results, scoring
+from app.assessments.answers import validate_answer
+from app.assessments.lifecycle import Action, Status
+from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
+from app.assessments.views import AssessmentView, ResponseView, response_view, views_of
+from app.audit.service import record
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.evidence.freshness import is_stale
+from app.evidence.tables import Evidence
+from app.frameworks import service as frameworks
+from app.moderation.tables import Assignment
+from app.organisations.tables import Organisation
+
+MAX_EVIDENCE_LINKS = 100
+MAX_PAGE = 200
+MAX_OFFSET = 1_000_000
+NOT_FOUND = "No assessment with that id, or you may not see it"
+
+
+class StaleRevision(Conflict):
+    """Someone saved the element since the client read it; `stored` is what is saved now."""
+
+    def __init__(self, stored: ResponseView) -> None:
+        super().__init__(
+            f"Element {stored.code} was changed by someone else since you opened it "
+            f"(it is now at revision {stored.revision}); nothing of yours was saved",
+            stored=stored.as_dict(),
+        )
+        self.stored = stored
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _uuid(value: str | UUID) -> UUID | None:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def _assigned(assessment_id: UUID) -> set[UUID]:
+    rows = await Assignment.select(Assignment.assessor).where(
+        (Assignment.assessment == assessment_id) & (Assignment.active.eq(True))
+    )
+    return {r["assessor"] for r in rows}
+
+
+async def _visible_row(
+    actor: Actor, assessment_id: UUID | str, lock: bool = False
+) -> dict[str, Any]:
+    """The Assessment row if the actor may see it (else NotFound); locked for update when asked."""
+    wanted = _uuid(assessment_id)
+    if wanted is None:
+        raise NotFound(NOT_FOUND)
+    query = Assessment.select().where(Assessment.id == wanted)
+    if lock and db.is_postgres():
+        query = query.lock_rows()  # SQLite's IMMEDIATE transaction already serialises writers
+    row = await query.first()
+    if row is None or not policy.can_see_assessment(actor, row, await _assigned(row["id"])):
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+async def _row(assessment_id: UUID) -> dict[str, Any]:
+    row = await Assessment.select().where(Assessment.id == assessment_id).first()
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+async def get(actor: Actor, assessment_id: UUID | str) -> AssessmentView:
+    """The assessment with every saved response; NotFound when it is not visible to the actor."""
+    row = await _visible_row(actor, assessment_id)
+    (view,) = await views_of([row], with_certificates=True)
+    return view
+
+
+async def list_for(
+    actor: Actor,
+    organisation: str | None = None,
+    status: str | None = None,
+    framework: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[AssessmentView]:
+    """What the actor may see, newest first; filters: organisation slug, status, framework slug."""
+    problems: dict[str, str] = {}
+    if status and status not in set(Status):
+        problems["status"] = f"Status must be one of: {', '.join(Status)}"
+    if not 1 <= limit <= MAX_PAGE:
+        problems["limit"] = f"Limit must be from 1 to {MAX_PAGE}"
+    if not 0 <= offset <= MAX_OFFSET:  # past any real list, and a number SQL can hold
+        problems["offset"] = f"Offset must be from 0 to {MAX_OFFSET:,}"
+    org_id: UUID | None = None
+    if organisation:
+        org = (
+            await Organisation.select(Organisation.id)
+            .where(Organisation.slug == organisation)
+            .first()
+        )
+        if org is None:
+            problems["organisation"] = f"No organisation has slug '{organisation}'"
+        else:
+            org_id = org["id"]
+    if problems:
+        raise Invalid(problems)
+    scope = policy.assessment_scope(actor)
+    if scope.nothing:
+        return []
+    query = Assessment.select()
+    terms: list[Any] = []
+    if scope.organisation is not None:
+        terms.append(Assessment.organisation == scope.organisation)
+    if scope.statuses is not None:
+        terms.append(Assessment.status.is_in(list(scope.statuses)))
+    if scope.except_statuses:
+        terms.append(Assessment.status.not_in(list(scope.except_statuses)))
+    if scope.assigned_to is not None:
+        assigned = await Assignment.select(Assignment.assessment).where(
+            (Assignment.assessor == scope.assigned_to) & (Assignment.active.eq(True))
+        )
+        ids = list({a["assessment"] for a in assigned})
+        if not ids:
+            return []
+        terms.append(Assessment.id.is_in(ids))
+    if org_id is not None:
+        terms.append(Assessment.organisation == org_id)
+    if status:
+        terms.append(Assessment.status == status)
+    if framework:
+        terms.append(Assessment.framework_version.slug == framework)
+    for term in terms:
+        query = query.where(term)
+    rows = await query.order_by(Assessment.created_at, ascending=False).limit(limit).offset(offset)
+    return await views_of(rows)
+
+
+async def evidence_choices(
+    actor: Actor, view: AssessmentView, include: list[str] | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The organisation's evidence items an element may link to, by title, each marked `stale`
+    when its document is old; items named in `include` are always there (if the organisation's)."""
+    if not policy.can_see_organisation_data(actor, view.organisation["id"]):
+        return []
+    columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
+    of_organisation = Evidence.organisation == view.organisation["id"]
+    rows = (
+        await Evidence.select(*columns).where(of_organisation).order_by(Evidence.title).limit(limit)
+    )
+    wanted = [u for u in (_uuid(i) for i in include or []) if u is not None]
+    missing = [u for u in wanted if u not in {r["id"] for r in rows}]
+    if missing:
+        rows += await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
+    today = dt.date.today()
+    return [{**r, "stale": is_stale(r["effective_on"], today)} for r in rows]
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+async def start(
+    actor: Actor, organisation: str | UUID, framework_slug: str, version: str | None = None
+) -> AssessmentView:
+    """A new draft for the organisation (slug or id) on a framework version (the latest if None)."""
+    org_id = _uuid(organisation)
+    query = Organisation.select(Organisation.id, Organisation.slug, Organisation.name)
+    org = await query.where(
+        Organisation.id == org_id if org_id else Organisation.slug == str(organisation)
+    ).first()
+    if org is None:
+        raise Invalid({"organisation": f"No organisation '{organisation}'"})
+    if not policy.can_start_assessment(actor, org["id"]):
+        raise Forbidden(f"Only a department lead of {org['name']} can start its assessments")
+    try:
+        if version:
+            fv = await frameworks.get_version(framework_slug, version)
+        else:
+            fv = await frameworks.latest_version(framework_slug)
+    except NotFound as exc:
+        raise Invalid({"version" if version else "framework": exc.message}) from exc
+    async with db.transaction():
+        open_one = (
+            await Assessment.select(Assessment.id, Assessment.status)
+            .where(
+                (Assessment.organisation == org["id"])
+                & (Assessment.framework_version.slug == fv["slug"])
+                & (Assessment.status != Status.CONCLUDED)
+            )
+            .first()
+        )
+        if open_one is not None:
+            raise Conflict(
+                f"{org['name']} already has a {open_one['status']} assessment of {fv['title']} "
+                f"({open_one['id']}); conclude it before starting another",
+                assessment=str(open_one["id"]),
+            )
+        assessment = Assessment(
+            organisation=org["id"],
+            framework_version=fv["id"],
+            status=Status.DRAFT,
+            created_by=actor.id,
+            created_at=_now(),
+        )
+        await assessment.save()
+        await record(
+            actor,
+            "assessment.start",
+            "assessment",
+            assessment.id,
+            after={"organisation": org["slug"], "framework": fv["slug"], "version": fv["version"]},
+        )
+        row = await _row(assessment.id)
+    (view,) = await views_of([row], with_certificates=True)
+    return view
+
+
+async def _check_evidence(
+    organisation: dict[str, Any], evidence_ids: list[str], problems: dict[str, str]
+) -> list[UUID]:
+    """Evidence ids as UUIDs, each in the organisation's library; else a problem naming it."""
+    parsed: list[UUID] = []
+    for raw in evidence_ids:
+        value = _uuid(raw)
+        if value is None:
+            problems["evidence"] = f"'{str(raw)[:60]}' is not an evidence id"
+            return []
+        if value not in parsed:
+            parsed.append(value)
+    if len(parsed) > MAX_EVIDENCE_LINKS:
+        problems["evidence"] = f"Link at most {MAX_EVIDENCE_LINKS} evidence items to one element"
+        return []
+    if parsed:
+        found = await Evidence.select(Evidence.id).where(
+            Evidence.id.is_in(parsed) & (Evidence.organisation == organisation["id"])
+        )
+        missing = [str(e) for e in parsed if e not in {f["id"] for f in found}]
+        if missing:
+            problems["evidence"] = (
+                f"Evidence {', '.join(missing)} is not in {organisation['name']}'s evidence library"
+            )
+    return parsed
+
+
+async def save_response(
+    actor: Actor,
+    assessment_id: UUID | str,
+    code: str,
+    score: int | None,
+    not_applicable: bool,
+    narrative: str,
+    evidence_ids: list[str],
+    revision: int,
+) -> ResponseView:
+    """Save the department's answer to one element if `revision` is the one stored (0: none yet).
+
+    StaleRevision (409, with the stored answer) when someone saved it meanwhile; Invalid (422) by
+    field; Conflict (409) once the assessment is no longer draft or returned.
+    """
+    narrative = narrative or ""
+    async with db.transaction():
+        row = await _visible_row(actor, assessment_id, lock=True)
+        if not policy.can_edit_responses(actor, row):
+            raise Forbidden("Only the department's own people can change its answers")
+        (view,) = await views_of([row])
+        element = view.framework.element(code)
+        if element is None:
+            raise NotFound(f"{view.framework.title} has no element {code}")
+        lifecycle.check_editable(row["status"])
+        stored = view.response(code)
+        if revision != stored.revision:
+            raise StaleRevision(stored)
+        problems = validate_answer(view.framework, element, score, not_applicable, narrative)
+        evidence = await _check_evidence(view.organisation, list(evidence_ids), problems)
+        if problems:
+            raise Invalid(problems)
+        changed = row["status"] == Status.RETURNED or stored.changed_since_submission
+        values: dict[Any, Any] = {
+            Response.score: score,
+            Response.not_applicable: not_applicable,
+            Response.narrative: narrative,
+            Response.revision: stored.revision + 1,
+            Response.updated_by: actor.id,
+            Response.updated_at: _now(),
+            Response.changed_since_submission: changed,
+        }
+        if stored.revision == 0:
+            response = Response(assessment=row["id"], element_code=code)
+            for column, value in values.items():
+                setattr(response, column._meta.name, value)
+            await response.save()
+            response_id = response.id
+        else:
+            saved = (
+                await Response.update(values)
+                .where(
+                    (Response.assessment == row["id"])
+                    & (Response.element_code == code)
+                    & (Response.revision == revision)
+                )
+                .returning(Response.id)
+            )
+            response_id = saved[0]["id"]
+        before_links, after_links = set(stored.evidence), set(evidence)
+        if before_links - after_links:
+            await ResponseEvidence.delete().where(
+                (ResponseEvidence.response == response_id)
+                & ResponseEvidence.evidence.is_in(list(before_links - after_links))
+            )
+        for evidence_id in sorted(after_links - before_links, key=str):
+            await ResponseEvidence(response=response_id, evidence=evidence_id).save()
+        new_row = await Response.select().where(Response.id == response_id).first()
+        assert new_row is not None, "saved in this transaction"
+        result = response_view(new_row, evidence, actor.name)
+        await record(
+            actor,
+            "response.save",
+            "assessment",
+            row["id"],
+            before=stored.as_dict() if stored.revision else None,
+            after=result.as_dict(),
+        )
+    return result
+
+
+async def submit(actor: Actor, assessment_id: UUID | str) -> AssessmentView:
+    """draft|returned -> submitted when every element is complete; stores the self result."""
+    async with db.transaction():
+        row = await _visible_row(actor, assessment_id, lock=True)
+        if not policy.can_submit_assessment(actor, row):
+            if actor.role in DEPARTMENT_ROLES:
+                raise Forbidden("Only a department lead can submit an assessment")
+            raise Forbidden("Only the organisation's department lead can submit its assessment")
+        new_status = lifecycle.check(row["status"], Action.SUBMIT)
+        (view,) = await views_of([row])
+        problems = view.incomplete()
+        if problems:
+            count = len(problems)
+            raise Invalid(
+                problems,
+                message=f"{count} element{'s are' if count != 1 else ' is'} not complete: "
+                + ", ".join(problems),
+            )
+        answers = {code: r.answer for code, r in view.responses.items()}
+        self_result = results.to_stored(scoring.score(view.framework, answers))
+        now = _now()
+        await Assessment.update(
+            {
+                Assessment.status: new_status,
+                Assessment.submitted_at: now,
+                Assessment.self_result: self_result,
+            }
+        ).where(Assessment.id == row["id"])
+        await StatusChange(
+            assessment=row["id"],
+            from_status=row["status"],
+            to_status=new_status,
+            action=Action.SUBMIT,
+            by=actor.id,
+            at=now,
+        ).save()
+        await record(
+            actor,
+            "assessment.submit",
+            "assessment",
+            row["id"],
+            before={"status": row["status"]},
+            after={"status": new_status, "self_result": self_result},
+        )
+        fresh = await _row(row["id"])
+    (result,) = await views_of([fresh], with_certificates=True)
+    return result

@@ -1,0 +1,218 @@
+"""Read models: an assessment and its answers as services hand them to routes, and their loaders.
+
+Loaders take rows the caller may already see; the access checks are the service's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from app.accounts.actor import Actor
+from app.assessments import progress
+from app.assessments.progress import ElementState, Saved
+from app.assessments.scoring import Answer
+from app.assessments.tables import Response, ResponseEvidence
+from app.certificates.tables import Certificate
+from app.frameworks.model import Framework
+from app.frameworks.service import list_versions, model_of
+from app.frameworks.tables import FrameworkVersion
+from app.organisations.tables import Organisation
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """The department's saved answer to one element; revision 0 means nothing is saved yet."""
+
+    code: str
+    score: int | None = None
+    not_applicable: bool = False
+    narrative: str = ""
+    evidence: tuple[UUID, ...] = ()
+    revision: int = 0
+    changed_since_submission: bool = False
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None  # the person's name
+
+    @property
+    def saved(self) -> Saved:
+        return Saved(self.score, self.not_applicable, self.narrative, len(self.evidence))
+
+    @property
+    def answer(self) -> Answer:
+        return Answer(self.score, self.not_applicable)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's shape of one response."""
+        return {
+            "element": self.code,
+            "score": self.score,
+            "not_applicable": self.not_applicable,
+            "narrative": self.narrative,
+            "evidence": [str(e) for e in self.evidence],
+            "revision": self.revision,
+            "changed_since_submission": self.changed_since_submission,
+        }
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    row: dict[str, Any]  # the Assessment row
+    organisation: dict[str, Any]  # id, slug, name
+    framework_row: dict[str, Any]  # id, slug, version, title
+    framework: Framework
+    responses: dict[str, ResponseView] = field(default_factory=dict)
+    certificate_id: UUID | None = None
+
+    @property
+    def id(self) -> UUID:
+        return self.row["id"]
+
+    @property
+    def status(self) -> str:
+        return self.row["status"]
+
+    def response(self, code: str) -> ResponseView:
+        return self.responses.get(code) or ResponseView(code)
+
+    def saved(self) -> dict[str, Saved]:
+        return {code: r.saved for code, r in self.responses.items()}
+
+    def state_of(self, code: str) -> ElementState:
+        element = self.framework.element(code)
+        assert element is not None, code
+        saved = self.responses[code].saved if code in self.responses else None
+        return progress.state_of(self.framework, element, saved)
+
+    def incomplete(self) -> dict[str, str]:
+        return progress.incomplete(self.framework, self.saved())
+
+    @property
+    def completed(self) -> int:
+        return progress.completed_count(self.framework, self.saved())
+
+    @property
+    def total(self) -> int:
+        return len(self.framework.elements())
+
+
+async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Organisation.select(Organisation.id, Organisation.slug, Organisation.name).where(
+        Organisation.id.is_in(wanted)
+    )
+    return {r["id"]: r for r in rows}
+
+
+async def framework_rows_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await FrameworkVersion.select().where(FrameworkVersion.id.is_in(wanted))
+    return {r["id"]: r for r in rows}
+
+
+async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, ResponseView]]:
+    """Every saved response of these assessments with its evidence ids: two queries in all."""
+    if not assessment_ids:
+        return {}
+    rows = await Response.select(
+        *Response.all_columns(), Response.updated_by.name.as_alias("updated_by_name")
+    ).where(Response.assessment.is_in(assessment_ids))
+    links = await ResponseEvidence.select(
+        ResponseEvidence.response, ResponseEvidence.evidence
+    ).where(ResponseEvidence.response.assessment.is_in(assessment_ids))
+    evidence: dict[UUID, list[UUID]] = defaultdict(list)
+    for link in links:
+        evidence[link["response"]].append(link["evidence"])
+    found: dict[UUID, dict[str, ResponseView]] = defaultdict(dict)
+    for row in rows:
+        found[row["assessment"]][row["element_code"]] = response_view(
+            row, evidence.get(row["id"], []), row["updated_by_name"]
+        )
+    return found
+
+
+def response_view(
+    row: dict[str, Any], evidence: Iterable[UUID], updated_by: str | None
+) -> ResponseView:
+    return ResponseView(
+        code=row["element_code"],
+        score=row["score"],
+        not_applicable=bool(row["not_applicable"]),
+        narrative=row["narrative"] or "",
+        evidence=tuple(sorted(evidence, key=str)),
+        revision=row["revision"],
+        changed_since_submission=bool(row["changed_since_submission"]),
+        updated_at=row["updated_at"],
+        updated_by=updated_by,
+    )
+
+
+JSON_COLUMNS = ("self_result", "moderated_result", "return_elements")
+
+
+def decoded(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its JSON columns as values (Piccolo returns them as text unless asked)."""
+    fixed = dict(row)
+    for name in JSON_COLUMNS:
+        if isinstance(fixed.get(name), str):
+            fixed[name] = json.loads(fixed[name])
+    return fixed
+
+
+async def views_of(
+    rows: list[dict[str, Any]], with_certificates: bool = False
+) -> list[AssessmentView]:
+    """Views of many assessment rows with a fixed number of queries (no N+1)."""
+    organisations = await organisations_by_id(r["organisation"] for r in rows)
+    frameworks = await framework_rows_by_id(r["framework_version"] for r in rows)
+    responses = await responses_of([r["id"] for r in rows])
+    certificates: dict[UUID, UUID] = {}
+    if with_certificates and rows:
+        found = await Certificate.select(Certificate.id, Certificate.assessment).where(
+            Certificate.assessment.is_in([r["id"] for r in rows])
+        )
+        certificates = {c["assessment"]: c["id"] for c in found}
+    return [
+        AssessmentView(
+            row=decoded(row),
+            organisation=organisations[row["organisation"]],
+            framework_row=frameworks[row["framework_version"]],
+            framework=model_of(frameworks[row["framework_version"]]),
+            responses=responses.get(row["id"], {}),
+            certificate_id=certificates.get(row["id"]),
+        )
+        for row in rows
+    ]
+
+
+async def frameworks_to_start() -> list[dict[str, Any]]:
+    """Every loaded framework version, each framework's latest first (for the start page)."""
+    rows = await list_versions()
+    by_slug: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:  # list_versions orders by slug, then load time
+        by_slug.setdefault(row["slug"], []).append(row)
+    ordered = []
+    for versions in by_slug.values():
+        for index, row in enumerate(reversed(versions)):
+            ordered.append({**row, "latest": index == 0})
+    return ordered
+
+
+async def organisation_of(actor: Actor) -> dict[str, Any] | None:
+    """The actor's own organisation (department roles; an assessor's employer), if any."""
+    if actor.organisation_id is None:
+        return None
+    return (
+        await Organisation.select(Organisation.id, Organisation.slug, Organisation.name)
+        .where(Organisation.id == actor.organisation_id)
+        .first()
+    )

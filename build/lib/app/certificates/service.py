@@ -1,0 +1,269 @@
+"""Certificates: issue on a confirmed award, show and verify publicly, render and sign the PDF once,
+revoke, and list the reviews that are coming due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import segno
+
+from app import db
+from app.accounts.actor import Actor
+from app.accounts.policy import can_revoke_certificate, sees_every_certificate_review
+from app.assessments.tables import Assessment
+from app.audit.service import record
+from app.certificates import signing, terms
+from app.certificates.tables import Certificate
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.frameworks.service import framework_for
+from app.reports import pdf
+from app.settings import Settings
+from app.templating import LONDON, environment
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+REASON_LIMIT = 2000
+REVIEW_LIST_LIMIT = 50
+
+
+def today() -> dt.date:
+    return dt.datetime.now(LONDON).date()
+
+
+def parse_id(ref: str | UUID) -> UUID:
+    """A certificate id from a URL; anything that is not one is simply not found."""
+    if isinstance(ref, UUID):
+        return ref
+    try:
+        return UUID(str(ref).strip())
+    except ValueError:
+        raise NotFound("No certificate has this number") from None
+
+
+def _columns() -> list[Any]:
+    return [
+        *Certificate.all_columns(exclude=[Certificate.pdf]),
+        Certificate.organisation.name.as_alias("organisation_name"),
+        Certificate.organisation.slug.as_alias("organisation_slug"),
+        Certificate.framework_version.slug.as_alias("framework_slug"),
+        Certificate.framework_version.title.as_alias("framework_title"),
+        Certificate.framework_version.version.as_alias("framework_version_number"),
+        Certificate.framework_version.content_sha256.as_alias("content_sha256"),
+    ]
+
+
+async def _load(certificate_id: UUID) -> dict[str, Any]:
+    row = await Certificate.select(*_columns()).where(Certificate.id == certificate_id).first()
+    if row is None:
+        raise NotFound("No certificate has this number")
+    return row
+
+
+def public(row: dict[str, Any], on: dt.date | None = None) -> dict[str, Any]:
+    """What anyone may know about a certificate: nothing internal (no scores, no people)."""
+    revoked_at = row["revoked_at"]
+    return {
+        "id": str(row["id"]),
+        "organisation": row["organisation_slug"],
+        "organisation_name": row["organisation_name"],
+        "framework": row["framework_slug"],
+        "framework_title": row["framework_title"],
+        "version": row["framework_version_number"],
+        "content_sha256": row["content_sha256"],
+        "award": row["award_code"],
+        "award_label": row["award_label"],
+        "issued_on": row["issued_on"].isoformat(),
+        "expires_on": row["expires_on"].isoformat(),
+        "status": terms.status_of(row["expires_on"], revoked_at, on or today()),
+        "revoked_on": revoked_at.astimezone(LONDON).date().isoformat() if revoked_at else None,
+        "revoked_reason": row["revoked_reason"] if revoked_at else None,
+    }
+
+
+async def issue(actor: Any, assessment_id: UUID) -> dict[str, Any]:
+    """Issue the certificate for a concluded assessment's award, inside the caller's transaction
+    (the decision's) if there is one. Issuing twice returns the certificate already issued."""
+    async with db.transaction():
+        assessment = (
+            await Assessment.select(
+                Assessment.id,
+                Assessment.organisation,
+                Assessment.framework_version,
+                Assessment.status,
+                Assessment.award_code,
+                Assessment.award_label,
+            )
+            .where(Assessment.id == assessment_id)
+            .first()
+        )
+        if assessment is None:
+            raise NotFound("No such assessment")
+        if assessment["status"] != "concluded" or not assessment["award_code"]:
+            raise Conflict(
+                "A certificate is issued only for a concluded assessment with an award; this one "
+                f"is {assessment['status']} with "
+                + (f"award {assessment['award_code']}" if assessment["award_code"] else "no award")
+            )
+        existing = (
+            await Certificate.select(Certificate.id)
+            .where(Certificate.assessment == assessment_id)
+            .first()
+        )
+        if existing is not None:
+            row = await _load(existing["id"])
+            return {**public(row), "review_due_on": row["review_due_on"].isoformat()}
+        _, framework = await framework_for(assessment["framework_version"])
+        issued = today()
+        certificate = Certificate(
+            assessment=assessment_id,
+            organisation=assessment["organisation"],
+            framework_version=assessment["framework_version"],
+            award_code=assessment["award_code"],
+            award_label=assessment["award_label"] or assessment["award_code"],
+            issued_on=issued,
+            expires_on=terms.add_months(issued, framework.certificate.validity_months),
+            review_due_on=terms.add_months(issued, framework.certificate.review_months),
+        )
+        await certificate.save()
+        row = await _load(certificate.id)
+        result = {**public(row), "review_due_on": row["review_due_on"].isoformat()}
+        await record(
+            actor,
+            "certificate.issue",
+            "certificate",
+            certificate.id,
+            after={
+                "assessment": str(assessment_id),
+                **{
+                    k: result[k]
+                    for k in ("organisation", "award", "issued_on", "expires_on", "review_due_on")
+                },
+            },
+        )
+    return result
+
+
+async def show(ref: str | UUID) -> dict[str, Any]:
+    return public(await _load(parse_id(ref)))
+
+
+def verify_url(settings: Settings, certificate_id: UUID | str) -> str:
+    return f"{settings.base_url.rstrip('/')}/verify/{certificate_id}"
+
+
+def certificate_html(row: dict[str, Any], url: str) -> str:
+    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#0b0c0c")
+    return (
+        environment()
+        .get_template("certificates/certificate.html")
+        .render(
+            certificate=row,
+            verify_url=url,
+            qr_code=qr,
+            content_hash=(row["content_sha256"] or "")[:12],
+        )
+    )
+
+
+async def pdf_of(settings: Settings, ref: str | UUID) -> tuple[str, bytes]:
+    """(file name, signed PDF). Rendered and signed on the first download, then kept: every later
+    download answers the stored bytes, so a signed certificate never changes."""
+    certificate_id = parse_id(ref)
+    row = await _load(certificate_id)
+    if row["revoked_at"] is not None:
+        raise Conflict(
+            f"Certificate {certificate_id} was revoked on {public(row)['revoked_on']}: "
+            f"{row['revoked_reason']}. See /verify/{certificate_id}"
+        )
+    filename = f"certificate-{certificate_id}.pdf"
+    stored = (
+        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
+    )
+    if stored and stored["pdf"]:
+        return filename, bytes(stored["pdf"])
+    key, cert = signing.credentials(settings)
+    html = certificate_html(row, verify_url(settings, certificate_id))
+    data = await pdf.run(signing.render_and_sign, html, ASSETS, key, cert)
+    async with db.transaction():
+        # Two first downloads at once may both render; only the first one's bytes are kept.
+        await Certificate.update({Certificate.pdf: data}).where(
+            (Certificate.id == certificate_id) & Certificate.pdf.is_null()
+        )
+    stored = (
+        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
+    )
+    return filename, bytes(stored["pdf"]) if stored else data
+
+
+def check_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": "Enter the reason for revoking the certificate"})
+    if len(reason) > REASON_LIMIT:
+        raise Invalid({"reason": f"The reason must be {REASON_LIMIT} characters or fewer"})
+    return reason
+
+
+def may_revoke(actor: Actor) -> None:
+    if not can_revoke_certificate(actor):
+        raise Forbidden("Only a lead assessor can revoke a certificate")
+
+
+async def revoke(actor: Actor, ref: str | UUID, reason: str | None) -> dict[str, Any]:
+    """Withdraw a certificate (lead assessors only), giving a reason its verification page shows."""
+    certificate_id = parse_id(ref)
+    await _load(certificate_id)
+    may_revoke(actor)
+    reason = check_reason(reason)
+    async with db.transaction():
+        row = await _load(certificate_id)
+        if row["revoked_at"] is not None:
+            raise Conflict(
+                f"Certificate {certificate_id} was already revoked on {public(row)['revoked_on']}",
+                state="revoked",
+            )
+        before = public(row)
+        await Certificate.update(
+            {
+                Certificate.revoked_at: dt.datetime.now(dt.UTC),
+                Certificate.revoked_reason: reason,
+                Certificate.revoked_by: actor.id,
+            }
+        ).where(Certificate.id == certificate_id)
+        after = public(await _load(certificate_id))
+        await record(
+            actor,
+            "certificate.revoke",
+            "certificate",
+            certificate_id,
+            before={"status": before["status"]},
+            after={"status": after["status"], "reason": reason},
+        )
+    return after
+
+
+async def reviews_due(actor: Actor, on: dt.date | None = None) -> list[terms.ReviewDue]:
+    """Certificate reviews due soon (or overdue) that the actor looks after, for dashboards:
+    every organisation's for admins and lead assessors, their own for department roles."""
+    query = Certificate.select(
+        Certificate.id,
+        Certificate.review_due_on,
+        Certificate.expires_on,
+        Certificate.revoked_at,
+        Certificate.award_label,
+        Certificate.organisation.name.as_alias("organisation_name"),
+    ).where(Certificate.revoked_at.is_null())
+    if not sees_every_certificate_review(actor):
+        if not actor.is_department or actor.organisation_id is None:
+            return []
+        query = query.where(Certificate.organisation == actor.organisation_id)
+    on = on or today()
+    horizon = on + dt.timedelta(days=terms.REVIEW_WINDOW_DAYS)
+    rows = (
+        await query.where((Certificate.review_due_on <= horizon) & (Certificate.expires_on > on))
+        .order_by(Certificate.review_due_on)
+        .limit(REVIEW_LIST_LIMIT)
+    )
+    return terms.review_due(rows, on)

@@ -1,0 +1,25 @@
+"""Certificates issued on a confirmed award."""
+
+from piccolo.columns import UUID, Bytea, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from app.accounts.tables import User
+from app.assessments.tables import Assessment
+from app.frameworks.tables import FrameworkVersion
+from app.organisations.tables import Organisation
+
+
+class Certificate(Table):
+    id = UUID(primary_key=True)  # public: printed on the certificate and in its verification link
+    assessment = ForeignKey(Assessment, unique=True)
+    organisation = ForeignKey(Organisation, index=True)
+    framework_version = ForeignKey(FrameworkVersion)
+    award_code = Varchar(length=64)
+    award_label = Varchar(length=200)
+    issued_on = Date()
+    expires_on = Date()
+    review_due_on = Date()
+    revoked_at = Timestamptz(null=True, default=None)
+    revoked_reason = Text(null=True, default=None)
+    revoked_by = ForeignKey(User, null=True)
+    pdf = Bytea(null=True, default=None)  # rendered once, signed, then served unchanged

@@ -1,0 +1,232 @@
+"""The `charter` command: thin wrappers that call services."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from app.accounts.actor import SystemActor
+from app.errors import DomainError
+
+T = TypeVar("T")
+CLI = SystemActor("cli")
+
+
+def run(coro: Awaitable[T]) -> T:
+    """Run one service call against the database, turning domain errors into clear messages."""
+
+    async def wrapped() -> T:
+        from app import db
+
+        await db.start()
+        try:
+            return await coro
+        finally:
+            await db.stop()
+
+    try:
+        return asyncio.run(wrapped())
+    except DomainError as exc:
+        problems = exc.extra.get("problems")
+        if isinstance(problems, dict):
+            for field, message in problems.items():
+                click.echo(f"error: {field}: {message}", err=True)
+        elif isinstance(problems, list):  # framework problems: already PATH:LINE:COLUMN: message
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Charter: customer-service accreditation and self-assessment."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from app.migrations import migrate as do_migrate
+
+    run(do_migrate())
+    click.echo("Migrations applied.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Migrate, load every framework under frameworks/, then serve the web app and the API."""
+    import uvicorn
+
+    from app.frameworks.service import load_directory
+    from app.migrations import migrate as do_migrate
+    from app.settings import Settings
+
+    os.environ["CHARTER_PORT"] = str(port)  # the app accepts Host: HOST:PORT for this port
+    settings = Settings.from_env()
+    run(do_migrate())
+    for line in run(load_directory(CLI, settings.frameworks_dir)):
+        click.echo(line)
+    click.echo(f"Charter is serving on http://{host}:{port}")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+@main.group()
+def frameworks() -> None:
+    """Validate, load and list assessment frameworks."""
+
+
+@frameworks.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def frameworks_validate(paths: tuple[Path, ...]) -> None:
+    """Check files against the framework format; print every problem as PATH:LINE:COLUMN: message."""
+    from app.frameworks.loader import load_file
+    from app.frameworks.problems import FrameworkInvalid
+
+    failed = False
+    for path in paths:
+        try:
+            loaded = load_file(path)
+        except FrameworkInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        fw = loaded.framework
+        click.echo(f"{path}: ok ({fw.slug} {fw.version}, {len(fw.elements())} elements)")
+    sys.exit(1 if failed else 0)
+
+
+@frameworks.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def frameworks_load(paths: tuple[Path, ...]) -> None:
+    """Validate, then store each version (idempotent). Nothing is stored if any file is invalid."""
+    from app.frameworks.service import load_paths
+
+    for line in run(load_paths(CLI, list(paths))):
+        click.echo(line)
+
+
+@frameworks.command("list")
+def frameworks_list() -> None:
+    """Slug, version, title and content hash of every loaded version."""
+    from app.frameworks.service import list_versions
+
+    for row in run(list_versions()):
+        click.echo(f"{row['slug']}\t{row['version']}\t{row['title']}\t{row['content_sha256']}")
+
+
+@main.group()
+def organisations() -> None:
+    """Manage organisations."""
+
+
+@organisations.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", default="department", show_default=True)
+@click.option("--parent", default=None, help="slug of the parent organisation")
+def organisations_create(slug: str, name: str, kind: str, parent: str | None) -> None:
+    from app.organisations.service import create
+
+    org = run(create(CLI, slug, name, kind, parent))
+    click.echo(f"Created organisation {org['slug']} ({org['name']})")
+
+
+@main.group()
+def users() -> None:
+    """Manage users."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True)
+@click.option("--organisation", default=None, help="organisation slug")
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="read the password from standard input"
+)
+def users_create(
+    email: str, name: str, role: str, organisation: str | None, password_stdin: bool
+) -> None:
+    from app.accounts.service import create_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = run(create_user(CLI, email, name, role, password, organisation))
+    click.echo(f"Created user {user['email']} ({user['role']})")
+
+
+@main.group()
+def tokens() -> None:
+    """Manage API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="API token", show_default=True)
+def tokens_create(email: str, name: str) -> None:
+    """Print a new API token once; only its hash is stored."""
+    from app.accounts.service import create_token
+
+    token: dict[str, Any] = run(create_token(CLI, email, name))
+    click.echo(token["token"])
+
+
+@main.command()
+@click.option(
+    "--if-empty", is_flag=True, help="do nothing (successfully) when the database has data already"
+)
+def demo(if_empty: bool) -> None:
+    """Fill an empty database with a realistic demo and print who to sign in as."""
+    from app.demo.service import existing_data, fill
+    from app.demo.summary import overview
+    from app.settings import Settings
+
+    found = run(existing_data())
+    if if_empty and any(found.values()):
+        click.echo(
+            f"Demo not loaded: the database already has {found['organisations']} organisation(s) "
+            f"and {found['users']} user(s)."
+        )
+        return
+    for line in overview(run(fill(Settings.from_env()))):
+        click.echo(line)
+
+
+@main.group()
+def audit() -> None:
+    """Inspect the audit record."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain and name the first broken record."""
+    from app.audit.service import verify_chain
+
+    checked, broken = run(verify_chain())
+    if broken is not None:
+        click.echo(
+            f"Audit chain broken at record {broken} (after {checked} good records)", err=True
+        )
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {checked} records")
+
+
+if __name__ == "__main__":
+    main()

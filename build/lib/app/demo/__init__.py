@@ -1,0 +1,1 @@
+"""The demo: a living service played through the real services (`charter demo`)."""

@@ -1,0 +1,246 @@
+"""Reading an upload request as it arrives: small form fields into memory, file parts straight
+into staging files. A large file is never held in memory nor copied twice, hashing and writing
+run in a worker thread while the next bytes are received, and a file over the limit stops the
+reading there (or, for a form that must be shown again, is skipped while the rest is read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import anyio.to_thread
+from litestar import Request
+from litestar.datastructures import UploadFile
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
+from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
+
+from app.errors import Invalid, TooLarge
+from app.evidence.staging import (
+    CHUNK_BYTES,
+    Received,
+    Receiver,
+    Upload,
+    copy_upload,
+    discard,
+    too_large_message,
+)
+from app.evidence.storage import Storage, storage_for
+from app.settings import Settings
+
+MAX_FIELD_BYTES = 64 * 1024  # far above any text field's own limit
+MAX_PARTS = 64
+
+
+@dataclass
+class ReceivedForm:
+    fields: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Received] = field(default_factory=dict)  # no entry when no file was chosen
+
+    def discard(self, settings: Settings) -> None:
+        discard(settings, self.files.values())
+
+
+class _FilePart:
+    """Bytes of one file part, buffered to 1 MiB, then hashed and written by two worker threads
+    while the next MiB arrives; a chunk starts only when the previous one is done."""
+
+    def __init__(self, name: str, receiver: Receiver, stop_when_too_large: bool) -> None:
+        self.name = name
+        self.receiver = receiver
+        self.stop_when_too_large = stop_when_too_large
+        self.buffer = bytearray()
+        self.pending: asyncio.Future[Any] | None = None
+        self.count = 0
+        self.too_large = False
+
+    async def feed(self, data: bytes) -> None:
+        if self.too_large:
+            return
+        self.count += len(data)
+        if self.count > self.receiver.settings.max_upload_bytes:
+            await self.abort()
+            message = too_large_message(self.receiver.filename, self.receiver.settings)
+            if self.stop_when_too_large:
+                raise TooLarge(message, problems={"file": message})
+            self.too_large = True
+            return
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        await self._settle()
+        chunk, self.buffer = self.buffer, bytearray()
+        self.receiver.count(chunk)
+        loop = asyncio.get_running_loop()
+        self.pending = asyncio.gather(
+            loop.run_in_executor(None, self.receiver.hash_chunk, chunk),
+            loop.run_in_executor(None, self.receiver.write_chunk, chunk),
+        )
+
+    async def _settle(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            await pending
+
+    async def end(self) -> Received:
+        if self.too_large:
+            return Received(None, "", self.count, self.receiver.filename, too_large=True)
+        if self.buffer:
+            await self._flush()
+        await self._settle()
+        return self.receiver.close()
+
+    async def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._settle()
+        self.receiver.discard()
+
+
+class _TextPart:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.data = bytearray()
+
+    async def feed(self, data: bytes) -> None:
+        self.data += data
+        if len(self.data) > MAX_FIELD_BYTES:
+            raise Invalid({self.name: f"The {self.name} field is too long"})
+
+    def text(self) -> str:
+        try:
+            return _checked(self.name, self.data.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise Invalid({self.name: f"The {self.name} field is not valid UTF-8 text"}) from None
+
+
+def _checked(name: str, text: str) -> str:
+    """PostgreSQL cannot store NUL, and no real text has it (see web/request_text.py)."""
+    if "\x00" in text:
+        raise Invalid({name: f"The {name} field must not contain the NUL character"})
+    return text
+
+
+class _Skipped:
+    async def feed(self, data: bytes) -> None:
+        return None
+
+
+async def receive_form(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    file_fields: Collection[str],
+    *,
+    stop_when_too_large: bool = True,
+) -> ReceivedForm:
+    """The multipart form of `request`: text fields, and a Received for each of `file_fields`
+    that has a file. TooLarge as soon as a file passes the limit (or, if not stop_when_too_large,
+    a Received marked too_large). Invalid if the body is not a well-formed multipart form."""
+    if ScopeState.from_scope(request.scope).form is not Empty:
+        # The CSRF check already read the body, to find a form's token: take what it parsed.
+        return await _from_parsed(request, settings, file_fields, stop_when_too_large)
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get("boundary")
+    if content_type != "multipart/form-data" or not boundary:
+        raise Invalid({"file": "Send the form as multipart/form-data"})
+    store = storage_for(settings)
+    form = ReceivedForm()
+    part: _FilePart | _TextPart | _Skipped | None = None
+    try:
+        with PushMultipartParser(boundary, max_segment_count=MAX_PARTS) as parser:
+            async for chunk in request.stream():
+                for event in parser.parse(chunk):
+                    if isinstance(event, MultipartSegment):
+                        part = _part_for(
+                            event, form, file_fields, store, settings, stop_when_too_large
+                        )
+                    elif event is not None and part is not None:
+                        await part.feed(event)
+                    elif event is None and part is not None:
+                        await _finish(part, form)
+                        part = None
+                if parser.closed:
+                    break
+    except MultipartError as exc:
+        if isinstance(part, _FilePart):
+            await part.abort()
+        form.discard(settings)
+        raise Invalid({"file": f"The form could not be read: {exc}"}) from None
+    except BaseException:
+        if isinstance(part, _FilePart):
+            await part.abort()
+        form.discard(settings)
+        raise
+    return form
+
+
+async def _from_parsed(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    file_fields: Collection[str],
+    stop_when_too_large: bool,
+) -> ReceivedForm:
+    """The same, from a form Litestar has parsed (its files spooled): each file is copied into
+    a staging file in 1 MiB chunks."""
+    store = storage_for(settings)
+    form = ReceivedForm()
+    parsed = await request.form()
+    try:
+        for name, value in parsed.multi_items():
+            if isinstance(value, str):
+                form.fields.setdefault(name, _checked(name, value))
+            elif name in file_fields and value.filename and name not in form.files:
+                form.files[name] = await _copy_parsed(value, store, settings, stop_when_too_large)
+    except BaseException:
+        form.discard(settings)
+        raise
+    finally:
+        for _, value in parsed.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()
+    return form
+
+
+async def _copy_parsed(
+    upload: UploadFile, store: Storage, settings: Settings, stop_when_too_large: bool
+) -> Received:
+    receiver = Receiver(store, upload.filename, settings)
+    try:
+        return await anyio.to_thread.run_sync(copy_upload, cast(Upload, upload), receiver)
+    except TooLarge:
+        receiver.discard()
+        if stop_when_too_large:
+            raise
+        return Received(None, "", settings.max_upload_bytes + 1, upload.filename, too_large=True)
+    except BaseException:
+        receiver.discard()
+        raise
+
+
+def _part_for(
+    segment: MultipartSegment,
+    form: ReceivedForm,
+    file_fields: Collection[str],
+    store: Storage,
+    settings: Settings,
+    stop_when_too_large: bool,
+) -> _FilePart | _TextPart | _Skipped:
+    name = segment.name or ""
+    if segment.filename is None:
+        return _TextPart(name)
+    # An empty file input arrives with an empty filename; a second file for a field is ignored.
+    if name not in file_fields or not segment.filename or name in form.files:
+        return _Skipped()
+    return _FilePart(name, Receiver(store, segment.filename, settings), stop_when_too_large)
+
+
+async def _finish(part: _FilePart | _TextPart | _Skipped, form: ReceivedForm) -> None:
+    if isinstance(part, _FilePart):
+        form.files[part.name] = await part.end()
+    elif isinstance(part, _TextPart):
+        form.fields.setdefault(part.name, part.text())

@@ -1,0 +1,165 @@
+"""Staging an upload: its bytes go to a temporary file beside the blobs while its SHA-256 is
+computed and its bytes counted (stopping as soon as it is too large); then its type is judged
+by content and it gets a safe name. Nothing is stored yet; a refused upload leaves nothing behind.
+
+Bytes arrive either already parsed by Litestar (an UploadFile, copied here in 1 MiB chunks) or
+straight from the request as it streams in (receiving.py feeds a Receiver).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+import anyio.to_thread
+
+from app.errors import Invalid, TooLarge
+from app.evidence import content_types, filenames
+from app.evidence.storage import Storage, storage_for
+from app.settings import Settings
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class Upload(Protocol):
+    """What a parsed multipart file part gives us (Litestar's UploadFile has both)."""
+
+    filename: str
+    file: IO[bytes]
+
+
+@dataclass
+class Received:
+    """A file part written to a temporary file, not yet checked."""
+
+    tmp_path: Path | None  # None when it was too large and nothing was kept
+    sha256: str
+    size: int
+    filename: str
+    too_large: bool = False
+
+
+@dataclass
+class Staged:
+    """An upload written to a temporary file and checked, not yet stored."""
+
+    tmp_path: Path
+    sha256: str
+    size: int
+    file_type: content_types.FileType
+    filename: str  # sanitised
+
+
+def too_large_message(filename: str, settings: Settings) -> str:
+    shown = filenames.display_name(filename)
+    return f"The selected file '{shown}' must be {settings.max_upload_mb} MB or smaller"
+
+
+class Receiver:
+    """One file being written to a temporary file: hashed and counted as it goes, refused with
+    TooLarge the moment it passes the limit. write() blocks (run it in a worker thread)."""
+
+    def __init__(self, store: Storage, filename: str, settings: Settings) -> None:
+        self.store = store
+        self.filename = filename
+        self.settings = settings
+        self.size = 0
+        self.tmp_path = store.temp_file()
+        self._digest = hashlib.sha256()
+        self._out = self.tmp_path.open("wb")
+
+    def write(self, data: bytes | bytearray) -> None:
+        self.count(data)
+        self.hash_chunk(data)
+        self.write_chunk(data)
+
+    def count(self, data: bytes | bytearray) -> None:
+        """TooLarge once the bytes so far pass the limit."""
+        self.size += len(data)
+        if self.size > self.settings.max_upload_bytes:
+            message = too_large_message(self.filename, self.settings)
+            raise TooLarge(message, problems={"file": message})
+
+    # hash_chunk() and write_chunk() may run at once in two threads (hashlib and file writes
+    # release the GIL); each must see the chunks in order.
+    def hash_chunk(self, data: bytes | bytearray) -> None:
+        self._digest.update(data)
+
+    def write_chunk(self, data: bytes | bytearray) -> None:
+        self._out.write(data)
+
+    def close(self) -> Received:
+        self._out.close()
+        return Received(self.tmp_path, self._digest.hexdigest(), self.size, self.filename)
+
+    def discard(self) -> None:
+        self._out.close()
+        self.store.discard(self.tmp_path)
+
+
+def copy_upload(upload: Upload, receiver: Receiver) -> Received:
+    """Copy a parsed upload into the receiver in 1 MiB chunks (blocking)."""
+    upload.file.seek(0)
+    while chunk := upload.file.read(CHUNK_BYTES):
+        receiver.write(chunk)
+    return receiver.close()
+
+
+async def stage(source: Upload | Received | None, settings: Settings) -> Staged:
+    """Check an upload. Invalid({"file": ...}) or TooLarge if it is missing, empty, too large or
+    not an allowed type; its temporary file is removed then."""
+    if source is None or not getattr(source, "filename", ""):
+        raise Invalid({"file": "Select a file"})
+    store = storage_for(settings)
+    if isinstance(source, Received):
+        received = source
+    else:
+        receiver = Receiver(store, source.filename, settings)
+        try:
+            received = await anyio.to_thread.run_sync(copy_upload, source, receiver)
+        except BaseException:
+            receiver.discard()
+            raise
+    return await _check(received, store, settings)
+
+
+async def _check(received: Received, store: Storage, settings: Settings) -> Staged:
+    shown = filenames.display_name(received.filename)
+    try:
+        if received.too_large or received.tmp_path is None:
+            message = too_large_message(received.filename, settings)
+            raise TooLarge(message, problems={"file": message})
+        if received.size == 0:
+            raise Invalid({"file": f"The selected file '{shown}' is empty"})
+        try:
+            file_type = await anyio.to_thread.run_sync(
+                content_types.detect, received.tmp_path, received.filename
+            )
+        except content_types.Refused as refused:
+            raise Invalid(
+                {
+                    "file": f"The selected file '{shown}' must be a {content_types.ALLOWED_LABELS}"
+                    f" file: {refused}"
+                }
+            ) from None
+    except BaseException:
+        if received.tmp_path is not None:
+            store.discard(received.tmp_path)
+        raise
+    return Staged(
+        received.tmp_path,
+        received.sha256,
+        received.size,
+        file_type,
+        filenames.sanitise(received.filename, file_type),
+    )
+
+
+def discard(settings: Settings, staged: Iterable[Staged | Received]) -> None:
+    store = storage_for(settings)
+    for item in staged:
+        if item.tmp_path is not None:
+            store.discard(item.tmp_path)

@@ -1,0 +1,1 @@
+"""Charter: the frameworks domain."""

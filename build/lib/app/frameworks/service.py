@@ -1,0 +1,155 @@
+"""Framework versions: store them (immutable, idempotent), list them, and read them back as models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from app import db
+from app.audit.service import record
+from app.errors import Conflict, NotFound
+from app.frameworks.loader import LoadedFramework, load_file
+from app.frameworks.model import Framework
+from app.frameworks.tables import FrameworkVersion
+
+FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "slug": row["slug"],
+        "version": row["version"],
+        "title": row["title"],
+        "content_sha256": row["content_sha256"],
+    }
+
+
+async def store(
+    actor: Any, loaded: LoadedFramework, source_name: str = ""
+) -> tuple[dict[str, Any], bool]:
+    """Store a validated version. Returns (row, created). Same content again is a no-op;
+    different content under a stored (slug, version) is refused."""
+    fw = loaded.framework
+    async with db.transaction():
+        existing = (
+            await FrameworkVersion.select()
+            .where((FrameworkVersion.slug == fw.slug) & (FrameworkVersion.version == fw.version))
+            .first()
+        )
+        if existing is not None:
+            if existing["content_sha256"] == loaded.sha256:
+                return existing, False
+            raise Conflict(
+                f"{source_name or fw.slug}: framework {fw.slug} version {fw.version} is already loaded "
+                f"with different content (stored sha256 {existing['content_sha256']}, "
+                f"new sha256 {loaded.sha256}); a loaded version never changes: bump `version`"
+            )
+        row = FrameworkVersion(
+            slug=fw.slug,
+            version=fw.version,
+            title=fw.title,
+            content=loaded.content,
+            content_sha256=loaded.sha256,
+            source_name=source_name[-300:],
+        )
+        await row.save()
+        await record(
+            actor,
+            "framework.load",
+            "framework_version",
+            row.id,
+            after={"slug": fw.slug, "version": fw.version, "sha256": loaded.sha256},
+        )
+    return row.to_dict(), True
+
+
+async def load_paths(actor: Any, paths: list[Path]) -> list[str]:
+    """Validate then store each file; every file is validated before anything is stored."""
+    loaded = [(path, load_file(path)) for path in paths]
+    lines = []
+    for path, item in loaded:
+        row, created = await store(actor, item, str(path))
+        verb = "loaded" if created else "unchanged"
+        lines.append(
+            f"{verb}: {row['slug']} {row['version']} ({row['content_sha256'][:12]}) from {path}"
+        )
+    return lines
+
+
+def framework_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix in FRAMEWORK_SUFFIXES and p.is_file())
+
+
+async def load_directory(actor: Any, directory: Path) -> list[str]:
+    return await load_paths(actor, framework_files(directory))
+
+
+async def list_versions(limit: int = 500) -> list[dict[str, Any]]:
+    rows = await (
+        FrameworkVersion.select(
+            FrameworkVersion.id,
+            FrameworkVersion.slug,
+            FrameworkVersion.version,
+            FrameworkVersion.title,
+            FrameworkVersion.content_sha256,
+            FrameworkVersion.loaded_at,
+        )
+        .order_by(FrameworkVersion.slug)
+        .order_by(FrameworkVersion.loaded_at)
+        .limit(limit)
+    )
+    return rows
+
+
+async def get_version(slug: str, version: str) -> dict[str, Any]:
+    row = (
+        await FrameworkVersion.select()
+        .where((FrameworkVersion.slug == slug) & (FrameworkVersion.version == version))
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No framework {slug} version {version} is loaded")
+    return row
+
+
+async def latest_version(slug: str) -> dict[str, Any]:
+    """The most recently loaded version of a framework."""
+    row = (
+        await FrameworkVersion.select()
+        .where(FrameworkVersion.slug == slug)
+        .order_by(FrameworkVersion.loaded_at, ascending=False)
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"No framework with slug '{slug}' is loaded")
+    return row
+
+
+def content_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The stored file data (Piccolo returns JSON columns as text unless asked otherwise)."""
+    content = row["content"]
+    return msgspec.json.decode(content) if isinstance(content, str | bytes) else content
+
+
+# Stored versions never change, so a parsed model can be kept for the life of the process.
+_MODELS: dict[UUID, Framework] = {}
+
+
+def model_of(row: dict[str, Any]) -> Framework:
+    """The typed framework for a stored version row."""
+    model = _MODELS.get(row["id"])
+    if model is None:
+        model = _MODELS[row["id"]] = msgspec.convert(content_of(row), Framework)
+    return model
+
+
+async def framework_for(version_id: UUID) -> tuple[dict[str, Any], Framework]:
+    row = await FrameworkVersion.select().where(FrameworkVersion.id == version_id).first()
+    if row is None:
+        raise NotFound("No such framework version")
+    return row, model_of(row)

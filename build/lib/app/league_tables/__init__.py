@@ -1,0 +1,1 @@
+"""Charter: the league_tables domain."""

@@ -1,0 +1,181 @@
+"""create_app(settings): the one place that wires Litestar together."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Litestar, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+
+from app import db
+from app.accounts import api as accounts_api
+from app.accounts.admin_pages import UserAdminPages
+from app.accounts.auth import AuthenticationMiddleware
+from app.accounts.csrf import CharterCSRFMiddleware
+from app.accounts.pages import AccountPages, SignInPages
+from app.accounts.session_store import DatabaseStore
+from app.accounts.sessions import RotatingSessionConfig
+from app.assessments.api import AssessmentsController
+from app.assessments.pages import AssessmentPages, static_router
+from app.audit.api import AuditController
+from app.audit.pages import AuditPages
+from app.certificates import api as certificates_api
+from app.certificates import pages as certificates_pages
+from app.errors import DomainError
+from app.evidence.api import EvidenceController
+from app.evidence.pages import EvidencePages
+from app.evidence.storage import storage_for
+from app.frameworks.api import FrameworksController
+from app.frameworks.pages import FrameworkPages
+from app.league_tables import api as league_tables_api
+from app.league_tables import pages as league_tables_pages
+from app.moderation import api as moderation_api
+from app.moderation import pages as moderation_pages
+from app.openapi import DocumentedErrors
+from app.organisations import api as organisations_api
+from app.organisations.pages import OrganisationAdminPages
+from app.reports import api as reports_api
+from app.reports import pages as reports_pages
+from app.settings import Settings
+from app.templating import STATIC_DIR, template_config
+from app.web.health import healthz
+from app.web.pages import home
+from app.web.request_text import RefuseNulMiddleware
+from app.web.security_headers import security_headers
+
+API_PREFIX = "/api/"
+
+ROUTE_HANDLERS: list[Any] = [
+    healthz,
+    home,
+    accounts_api.AuthController,
+    accounts_api.UsersController,
+    organisations_api.OrganisationsController,
+    SignInPages,
+    AccountPages,
+    UserAdminPages,
+    OrganisationAdminPages,
+    AuditPages,
+    AuditController,
+    FrameworksController,
+    FrameworkPages,
+    AssessmentsController,
+    AssessmentPages,
+    static_router,
+    moderation_api.ModerationController,
+    moderation_api.ModerationListsController,
+    moderation_pages.ModerationPages,
+    moderation_pages.CalibrationPages,
+    EvidenceController,
+    EvidencePages,
+    certificates_api.CertificatesController,
+    *certificates_pages.ROUTES,
+    reports_api.board_report_pdf,
+    reports_pages.board_report_preview,
+    league_tables_api.LeagueTablesController,
+    league_tables_pages.LeagueTablePages,
+]
+
+
+# Statuses without their own page share the page of the nearest kind of problem.
+_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 404, 409: 409, 413: 400, 422: 400}
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path.startswith("/schema")
+
+
+def _error_page(
+    request: Request[Any, Any, Any], status: int, message: str, **extra: Any
+) -> Response[Any]:
+    if _wants_json(request):
+        return Response({"status_code": status, "detail": message, **extra}, status_code=status)
+    return Template(
+        template_name=f"errors/{_ERROR_TEMPLATES.get(status, 500)}.html",
+        context={"message": message, "status": status, **extra},
+        status_code=status,
+    )
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    return _error_page(request, exc.status_code, exc.message, **exc.extra)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/sign-in?{urlencode({'next': target}, safe='/')}")
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException) and exc.extra:
+        extra["problems"] = exc.extra
+    return _error_page(request, exc.status_code, exc.detail, **extra)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    storage_for(settings)  # at start: removes uploads left half-written by a process that died
+    session_config = RotatingSessionConfig(
+        store="sessions",
+        key="charter_session",
+        max_age=settings.session_idle_minutes * 60,
+        renew_on_access=True,
+        secure=settings.https,
+        httponly=True,
+        samesite="lax",
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="charter_csrf",
+        cookie_secure=settings.https,
+        cookie_samesite="strict",
+        header_name="x-csrf-token",
+    )
+    return Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            create_static_files_router(
+                path="/assets", directories=[STATIC_DIR], include_in_schema=False
+            ),
+        ],
+        middleware=[
+            session_config.middleware,
+            DefineMiddleware(
+                AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours
+            ),
+            DefineMiddleware(
+                CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts
+            ),
+            RefuseNulMiddleware,
+        ],
+        before_send=[security_headers(settings.https)],
+        stores={"sessions": DatabaseStore()},
+        template_config=template_config(),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        openapi_config=OpenAPIConfig(title="Charter API", version="1", path="/schema"),
+        plugins=[DocumentedErrors()],
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            NotFoundException: _http_error,
+            PermissionDeniedException: _http_error,
+        },
+        on_startup=[db.start],
+        on_shutdown=[db.stop],
+        state=State({"settings": settings}),
+        request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own
+    )

@@ -1,0 +1,136 @@
+"""Board reports: who may read one, the data it is built from, and its HTML and PDF renderings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from app.accounts.actor import Actor
+from app.accounts.policy import can_see_assessment
+from app.assessments.tables import Assessment, Response
+from app.certificates.tables import Certificate
+from app.errors import Conflict, NotFound
+from app.frameworks.service import framework_for
+from app.league_tables.tables import LeagueTable
+from app.moderation.tables import Assignment, Moderation
+from app.organisations.tables import Organisation
+from app.reports import board, pdf
+from app.templating import LONDON, environment
+
+CONCLUDED = "concluded"
+
+
+async def _visible_assessment(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
+    row = await Assessment.select().where(Assessment.id == assessment_id).first()
+    if row is None:
+        raise NotFound("No such assessment")
+    assigned = await Assignment.select(Assignment.assessor).where(
+        (Assignment.assessment == assessment_id) & (Assignment.active.eq(True))
+    )
+    if not can_see_assessment(actor, row, {a["assessor"] for a in assigned}):
+        raise NotFound("No such assessment")
+    return row
+
+
+async def _previous(row: dict[str, Any], slug: str) -> dict[str, Any] | None:
+    """The organisation's latest concluded assessment of the same framework before this one."""
+    query = Assessment.select(
+        *Assessment.all_columns(), Assessment.framework_version.version.as_alias("version")
+    ).where(
+        (Assessment.organisation == row["organisation"])
+        & (Assessment.status == CONCLUDED)
+        & (Assessment.framework_version.slug == slug)
+        & (Assessment.id != row["id"])
+    )
+    if row["concluded_at"] is not None:
+        query = query.where(Assessment.concluded_at < row["concluded_at"])
+    return await query.order_by(Assessment.concluded_at, ascending=False).first()
+
+
+def _marked(rows: list[dict[str, Any]]) -> dict[str, board.Marked]:
+    return {
+        r["element_code"]: board.Marked(
+            score=r["score"],
+            not_applicable=bool(r["not_applicable"]),
+            rationale=r.get("rationale") or "",
+            strength=r.get("strength") or "",
+            improvement=r.get("improvement") or "",
+        )
+        for r in rows
+    }
+
+
+async def board_report(actor: Actor, assessment_id: UUID) -> board.BoardReport:
+    """The report's content, for anyone who may see the assessment, once it is concluded."""
+    row = await _visible_assessment(actor, assessment_id)
+    if row["status"] != CONCLUDED:
+        raise Conflict(
+            f"This assessment is {row['status'].replace('_', ' ')}: a board report is available "
+            "once it is concluded",
+            state=row["status"],
+        )
+    framework_row, framework = await framework_for(row["framework_version"])
+    organisation = await Organisation.select().where(Organisation.id == row["organisation"]).first()
+    responses = await Response.select(
+        Response.element_code, Response.score, Response.not_applicable
+    ).where(Response.assessment == assessment_id)
+    moderations = await Moderation.select(
+        Moderation.element_code,
+        Moderation.score,
+        Moderation.not_applicable,
+        Moderation.rationale,
+        Moderation.strength,
+        Moderation.improvement,
+    ).where(Moderation.assessment == assessment_id)
+    previous_row = await _previous(row, framework.slug)
+    previous, previous_framework = None, None
+    if previous_row is not None:
+        _, previous_framework = await framework_for(previous_row["framework_version"])
+        previous = board.Previous(
+            version=previous_row["version"],
+            concluded_on=_local_date(previous_row["concluded_at"]),
+            award_label=previous_row["award_label"],
+            moderated_result=previous_row["moderated_result"],
+        )
+    league_table = await (
+        LeagueTable.select(LeagueTable.title, LeagueTable.as_of, LeagueTable.rows)
+        .where(LeagueTable.framework_slug == framework.slug)
+        .order_by(LeagueTable.published_at, ascending=False)
+        .first()
+    )
+    certificate = (
+        await Certificate.select(Certificate.id, Certificate.expires_on)
+        .where(Certificate.assessment == assessment_id)
+        .first()
+    )
+    return board.build(
+        assessment_id=str(assessment_id),
+        organisation=organisation or {"name": "Unknown organisation"},
+        framework=framework,
+        framework_row=framework_row,
+        assessment={**row, "concluded_at": _local_date(row["concluded_at"])},
+        responses=_marked(responses),
+        moderations=_marked(moderations),
+        previous=previous,
+        previous_framework=previous_framework,
+        league_table=league_table,
+        certificate=certificate,
+        today=dt.datetime.now(LONDON).date(),
+    )
+
+
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return value.astimezone(LONDON).date() if value is not None else None
+
+
+def report_html(report: board.BoardReport) -> str:
+    """The standalone document WeasyPrint lays out (print stylesheet, cover, contents)."""
+    return environment().get_template("reports/board_report.html").render(report=report)
+
+
+async def board_report_pdf(actor: Actor, assessment_id: UUID) -> tuple[str, bytes]:
+    """(file name, PDF bytes). Rendered on each request: the report says when it was generated."""
+    report = await board_report(actor, assessment_id)
+    data = await pdf.render(report_html(report))
+    return f"board-report-{assessment_id}.pdf", data

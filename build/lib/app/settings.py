@@ -1,0 +1,94 @@
+"""Settings: a frozen snapshot of the CHARTER_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///var/charter.sqlite3"
+
+
+def _secret_key(var_dir: Path) -> str:
+    """Read the key generated on first start, creating it (mode 0600) if it does not exist."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    evidence_dir: Path = Path("var/evidence")
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    max_upload_mb: int = 50
+    var_dir: Path = Path("var")
+    frameworks_dir: Path = Path("frameworks")
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    signing_key: Path | None = None  # CHARTER_SIGNING_KEY: PEM key that signs certificate PDFs
+    signing_cert: Path | None = None  # CHARTER_SIGNING_CERT: its PEM certificate
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.database_url.removeprefix("sqlite:///")
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        var_dir = Path(env.get("CHARTER_VAR_DIR", "var"))
+        base_url = env.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        hosts = env.get("CHARTER_ALLOWED_HOSTS", "")
+        named = tuple(h.strip() for h in hosts.split(",") if h.strip()) or (
+            urlsplit(base_url).hostname or "127.0.0.1",
+            "127.0.0.1",
+            "localhost",
+            "testserver.local",
+        )
+        # Browsers send the port in the Host header; accept the served and the public one.
+        ports = {str(urlsplit(base_url).port or ""), env.get("CHARTER_PORT", "8000")} - {""}
+        allowed = named + tuple(f"{h}:{p}" for h in named if ":" not in h for p in sorted(ports))
+        try:
+            max_mb = int(env.get("CHARTER_MAX_UPLOAD_MB", "50"))
+        except ValueError as exc:
+            raise SystemExit("CHARTER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
+        return cls(
+            database_url=env.get("CHARTER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            evidence_dir=Path(env.get("CHARTER_EVIDENCE_DIR", str(var_dir / "evidence"))),
+            secret_key=env.get("CHARTER_SECRET_KEY") or _secret_key(var_dir),
+            base_url=base_url,
+            max_upload_mb=max_mb,
+            var_dir=var_dir,
+            frameworks_dir=Path(env.get("CHARTER_FRAMEWORKS_DIR", "frameworks")),
+            allowed_hosts=allowed,
+            session_idle_minutes=int(env.get("CHARTER_SESSION_IDLE_MINUTES", "30")),
+            session_absolute_hours=int(env.get("CHARTER_SESSION_ABSOLUTE_HOURS", "12")),
+            signing_key=Path(env["CHARTER_SIGNING_KEY"])
+            if env.get("CHARTER_SIGNING_KEY")
+            else None,
+            signing_cert=Path(env["CHARTER_SIGNING_CERT"])
+            if env.get("CHARTER_SIGNING_CERT")
+            else None,
+        )

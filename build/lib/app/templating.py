@@ -1,0 +1,189 @@
+"""The one Jinja environment: GOV.UK Frontend macros, every domain's templates, our filters."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import govuk_frontend_jinja
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    Undefined,
+)
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from app.assessments.scoring import display_percent
+from app.web.navigation import nav_for
+
+APP_DIR = Path(__file__).resolve().parent
+WEB_DIR = APP_DIR / "web"
+STATIC_DIR = WEB_DIR / "static"
+ASSET_PATH = "/assets"
+SERVICE_NAME = "Charter"
+LONDON = ZoneInfo("Europe/London")
+
+# Unresolved, like the paths PackageLoader gives the templates it compiles.
+_GOVUK_TEMPLATES = str(Path(govuk_frontend_jinja.__file__).parent / "templates")
+
+
+def _inside_govuk_macro() -> bool:
+    """Whether the nearest template on the call stack is one of GOV.UK Frontend's macros."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.endswith(".html"):
+            return filename.startswith(_GOVUK_TEMPLATES)
+        frame = frame.f_back
+    return False
+
+
+class CharterUndefined(Undefined):
+    """StrictUndefined in our own templates, so a typo fails loudly; plain Undefined inside
+    GOV.UK's macros, which are ports of Nunjucks and rely on a missing option being falsy
+    (`{% if params.classes %}`): they cannot run under StrictUndefined."""
+
+    __slots__ = ()
+
+    def _fail_outside_govuk_macro(self) -> None:
+        if not _inside_govuk_macro():
+            self._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        self._fail_outside_govuk_macro()
+        return False
+
+    def __str__(self) -> str:
+        self._fail_outside_govuk_macro()
+        return ""
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fail_outside_govuk_macro()
+        return iter(())
+
+    def __len__(self) -> int:
+        self._fail_outside_govuk_macro()
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        self._fail_outside_govuk_macro()
+        return type(self) is type(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        self._fail_outside_govuk_macro()
+        return id(type(self))
+
+    def __contains__(self, item: object) -> bool:
+        self._fail_outside_govuk_macro()
+        return False
+
+
+def percent(value: Fraction | None) -> str:
+    """A percent (0-100) to one decimal place, halves away from zero: "66.7%", or a dash."""
+    shown = display_percent(value)
+    return shown if value is None else f"{shown}%"
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """GOV.UK style: "22 November 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """GOV.UK style, UK time: "22 November 2026 at 3:05pm" (midnight and midday by name)."""
+    if value is None:
+        return ""
+    value = _local(value)
+    return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+def govuk_time(value: datetime) -> str:
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def _local(value: datetime) -> datetime:
+    """Aware times are shown in UK time; naive ones are taken as already local."""
+    return value.astimezone(LONDON) if value.tzinfo is not None else value
+
+
+def service_navigation(items: Iterable[Mapping[str, Any]], path: str) -> list[dict[str, Any]]:
+    """Nav items for govukServiceNavigation, marking the one the current path falls under."""
+    marked = []
+    for item in items:
+        entry = dict(item)
+        if "current" not in entry and "active" not in entry:
+            href = str(entry.get("href", ""))
+            entry["current"] = href == path
+            entry["active"] = href not in ("", "/") and path.startswith(href.rstrip("/") + "/")
+        marked.append(entry)
+    return marked
+
+
+def template_dirs(app_dir: Path = APP_DIR) -> list[Path]:
+    """web/templates first, then every domain's templates folder, in name order."""
+    web = app_dir / "web"
+    domains = sorted(p for p in app_dir.glob("*/templates") if p.is_dir() and p.parent != web)
+    return [web / "templates", *domains]
+
+
+def build_environment(app_dir: Path = APP_DIR) -> Environment:
+    """An environment over `app_dir`'s template folders, as they are when this is called."""
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader([str(p) for p in template_dirs(app_dir)]),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    env = Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=CharterUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Templates ship with the code; checking every file's mtime on each render costs CPU.
+        auto_reload=os.environ.get("CHARTER_TEMPLATE_RELOAD") == "1",
+    )
+    env.filters.update(percent=percent, date=govuk_date, datetime=govuk_datetime)
+    env.globals.update(
+        asset_path=ASSET_PATH,
+        service_name=SERVICE_NAME,
+        service_navigation=service_navigation,
+        nav_for=nav_for,
+    )
+    return env
+
+
+@cache
+def environment() -> Environment:
+    """The app's one environment, built on first use (domain folders are found then)."""
+    return build_environment()
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    """Litestar's template config over the shared environment."""
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
