@@ -1,1 +1,0 @@
-"""Charter: the audit domain."""

@@ -1,1 +1,0 @@
-"""The demo: a living service played through the real services (`charter demo`)."""

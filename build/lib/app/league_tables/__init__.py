@@ -1,1 +1,0 @@
-"""Charter: the league_tables domain."""

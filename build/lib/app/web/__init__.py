@@ -1,1 +1,0 @@
-"""Charter: the web domain."""
