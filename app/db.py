@@ -2,77 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-BUSY_TIMEOUT_SECONDS = 30
-
-
-class DurableSQLiteConnection(sqlite3.Connection):
-    """Every connection gets the same pragmas: WAL, durable commits, foreign keys, lock waits."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed score survives a power cut, not only a process crash.
-        self.execute("PRAGMA synchronous=FULL")
-        self.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-        self.execute("PRAGMA foreign_keys=ON")
-
-
-class PooledSQLiteEngine(SQLiteEngine):
-    """Piccolo opens a new connection, with its own thread, for every query outside a transaction;
-    that costs more than most queries. Keep a few idle connections and reuse them instead."""
-
-    MAX_IDLE = 8
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._idle: list[aiosqlite.Connection] = []
-
-    async def _borrow(self) -> aiosqlite.Connection:
-        if self._idle:
-            return self._idle.pop()
-        pending = aiosqlite.connect(**self.connection_kwargs)
-        # A pooled connection must not keep the process alive at exit (committed data is in WAL).
-        pending._thread.daemon = True
-        connection = await pending
-        connection.row_factory = dict_factory  # type: ignore[assignment]
-        return connection
-
-    async def _run_in_new_connection(
-        self,
-        query: str,
-        args: list[Any] | None = None,
-        query_type: str = "generic",
-        table: Any = None,
-    ) -> Any:
-        connection = await self._borrow()
-        try:
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                rows = await cursor.fetchall()
-        except BaseException:
-            await connection.close()  # never hand out a connection in an unknown state
-            raise
-        if len(self._idle) < self.MAX_IDLE:
-            self._idle.append(connection)
-        else:
-            await connection.close()
-        return rows
-
-    async def close_idle(self) -> None:
-        while self._idle:
-            await self._idle.pop().close()
+from app.sqlite_engine import BUSY_TIMEOUT_SECONDS, DurableSQLiteConnection, PooledSQLiteEngine
 
 
 def engine_for(database_url: str) -> Engine:
@@ -104,12 +46,39 @@ def engine() -> Engine:
     return DB
 
 
+# One SQLite write transaction at a time per process (and per event loop), taken in turn.
+_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writer_turn() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _WRITERS.get(loop)
+    if lock is None:
+        lock = _WRITERS[loop] = asyncio.Lock()
+    return lock
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[Any]:
-    """A write transaction; on SQLite it takes the write lock at once, so writers never deadlock."""
+    """A write transaction; on SQLite it takes the write lock at once, so writers never deadlock.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps, which is
+    unfair: with 32 people saving at once some waited seconds. Within a process, writers queue
+    on an asyncio lock instead (first come, first served, no polling); the busy time-out still
+    arbitrates between processes.
+    """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        async with db.transaction(transaction_type=TransactionType.immediate) as tx:
+        if db.current_transaction.get() is not None:  # nested: Piccolo joins the outer one
+            async with db.transaction(transaction_type=TransactionType.immediate) as tx:
+                yield tx
+            return
+        async with (
+            _writer_turn(),
+            db.transaction(transaction_type=TransactionType.immediate) as tx,
+        ):
             yield tx
     else:
         async with db.transaction() as tx:

@@ -52,6 +52,7 @@ from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
+from app.web import heap
 from app.web.health import healthz
 from app.web.pages import home
 from app.web.request_text import RefuseNulMiddleware
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,
         },
-        on_startup=[db.start],
+        on_startup=[db.start, heap.settle],
         on_shutdown=[db.stop],
         state=State({"settings": settings}),
         request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own

@@ -25,7 +25,7 @@ def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime:
 RENEW_SLACK = dt.timedelta(minutes=1)
 
 
-def _worth_renewing(expires_at: dt.datetime, renew_for: int | dt.timedelta) -> bool:
+def worth_renewing(expires_at: dt.datetime, renew_for: int | dt.timedelta) -> bool:
     return _expiry(renew_for) - expires_at >= RENEW_SLACK
 
 
@@ -45,7 +45,8 @@ class DatabaseStore(Store):
         if not updated:
             await SessionEntry.insert(SessionEntry(key=hashed, value=data, expires_at=expires_at))
 
-    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+    async def read(self, key: str) -> tuple[bytes, dt.datetime] | None:
+        """The live session's data and when it expires; an expired one is deleted."""
         hashed = _key(key)
         row = await SessionEntry.select().where(SessionEntry.key == hashed).first()
         if row is None:
@@ -53,11 +54,18 @@ class DatabaseStore(Store):
         if row["expires_at"] <= dt.datetime.now(dt.UTC):
             await SessionEntry.delete().where(SessionEntry.key == hashed)
             return None
-        if renew_for and _worth_renewing(row["expires_at"], renew_for):
+        return bytes(row["value"]), row["expires_at"]
+
+    async def get(self, key: str, renew_for: int | dt.timedelta | None = None) -> bytes | None:
+        found = await self.read(key)
+        if found is None:
+            return None
+        value, expires_at = found
+        if renew_for and worth_renewing(expires_at, renew_for):
             await SessionEntry.update({SessionEntry.expires_at: _expiry(renew_for)}).where(
-                SessionEntry.key == hashed
+                SessionEntry.key == _key(key)
             )
-        return bytes(row["value"])
+        return value
 
     async def delete(self, key: str) -> None:
         await SessionEntry.delete().where(SessionEntry.key == _key(key))

@@ -3,24 +3,30 @@
 Litestar's backend keeps whatever id the client's cookie supplies; an attacker who planted a cookie
 would then share the victim's signed-in session. Rotating on every privilege change prevents that.
 Only signed-in sessions are stored: a visitor who never signs in costs no database write and gets
-no session cookie.
+no session cookie. A page view that changes nothing in the session writes nothing either, unless
+its idle time-out is due for renewal (at most once a minute): reading a page is not a write.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
 from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
+from app.accounts.session_store import DatabaseStore, worth_renewing
 from app.accounts.sign_in import ROTATE
 
 NEW_ID = "charter_new_session_id"
+LOADED = "charter_session_loaded"  # (stored bytes, expires_at) as read at the request's start
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -33,9 +39,28 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return super().get_session_id(connection)
 
     async def get(self, session_id: str, store: Store) -> bytes | None:
-        # No renewal here: every answer to a signed-in request stores the session again, which
-        # renews it (the idle time-out); renewing on read as well would double the writes.
+        # No renewal here: the answer stores the session again when it is due (store_in_message).
         return await store.get(session_id)
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        store = self.config.get_store_from_app(connection.scope["litestar_app"])
+        if not session_id or not isinstance(store, DatabaseStore):
+            return await super().load_from_connection(connection)
+        found = await store.read(session_id)
+        if found is None:
+            return {}
+        connection.scope.setdefault("state", {})[LOADED] = found
+        return self.deserialize_data(found[0])
+
+    def _unchanged(self, data: bytes, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+        """The session as it was read, and its idle time-out not yet due for renewal."""
+        loaded: tuple[bytes, dt.datetime] | None = connection.scope.get("state", {}).get(LOADED)
+        if loaded is None or loaded[0] != data or self.config.max_age is None:
+            return False
+        return not worth_renewing(loaded[1], int(self.config.max_age))
 
     async def store_in_message(
         self,
@@ -55,7 +80,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if old:  # ended, expired or never valid: forget it and clear the cookie
                 await super().store_in_message(Empty, message, connection)
             return
+        if not state.get(ROTATE) and self._unchanged(
+            self.serialize_data(scope_session, connection.scope), connection
+        ):
+            self._set_cookie(message, self.get_session_id(connection))
+            return
         await super().store_in_message(scope_session, message, connection)
+
+    def _set_cookie(self, message: Message, session_id: str) -> None:
+        """The cookie as Litestar sets it after a store (its Max-Age restarts the browser's clock)."""
+        params = dict(
+            extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+        )
+        header = Cookie(value=session_id, key=self.config.key, **params).to_header(header="")
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", header)
 
 
 class RotatingSessionConfig(ServerSideSessionConfig):

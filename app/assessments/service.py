@@ -7,18 +7,18 @@ writes the audit record inside it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from app import db
 from app.accounts import policy
 from app.accounts.actor import Actor
-from app.accounts.roles import DEPARTMENT_ROLES
-from app.assessments import lifecycle, results, scoring
+from app.accounts.roles import DEPARTMENT_ROLES, Role
+from app.assessments import lifecycle, results, scoring, views
 from app.assessments.answers import validate_answer
 from app.assessments.lifecycle import Action, Status
 from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
-from app.assessments.views import AssessmentView, ResponseView, response_view, views_of
+from app.assessments.views import AssessmentView, ResponseView, views_of
 from app.audit.service import record
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.evidence.freshness import is_stale
@@ -31,6 +31,9 @@ MAX_EVIDENCE_LINKS = 100
 MAX_PAGE = 200
 MAX_OFFSET = 1_000_000
 NOT_FOUND = "No assessment with that id, or you may not see it"
+SHARED: Literal["SHARE"] = (
+    "SHARE"  # a row lock that many transactions hold at once (PostgreSQL FOR SHARE)
+)
 
 
 class StaleRevision(Conflict):
@@ -69,17 +72,30 @@ async def _assigned(assessment_id: UUID) -> set[UUID]:
 
 
 async def _visible_row(
-    actor: Actor, assessment_id: UUID | str, lock: bool = False
+    actor: Actor, assessment_id: UUID | str, lock: bool | str = False
 ) -> dict[str, Any]:
-    """The Assessment row if the actor may see it (else NotFound); locked for update when asked."""
+    """The Assessment row if the actor may see it (else NotFound); locked when asked: for update
+    (True), or SHARED with others who lock it so."""
     wanted = _uuid(assessment_id)
     if wanted is None:
         raise NotFound(NOT_FOUND)
-    query = Assessment.select().where(Assessment.id == wanted)
     if lock and db.is_postgres():
-        query = query.lock_rows()  # SQLite's IMMEDIATE transaction already serialises writers
+        # SQLite's IMMEDIATE transaction already serialises writers.
+        strength: Literal["SHARE", "UPDATE"] = SHARED if lock == SHARED else "UPDATE"
+        query = Assessment.select().where(Assessment.id == wanted).lock_rows(strength)
+    else:
+        organisation: Any = Assessment.organisation  # its name comes along: one query fewer
+        query = Assessment.select(
+            *Assessment.all_columns(),
+            organisation.slug.as_alias(views.ORGANISATION_SLUG),
+            organisation.name.as_alias(views.ORGANISATION_NAME),
+        ).where(Assessment.id == wanted)
     row = await query.first()
-    if row is None or not policy.can_see_assessment(actor, row, await _assigned(row["id"])):
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    # Only an assessor's access depends on assignments; nobody else pays for reading them.
+    assigned = await _assigned(row["id"]) if actor.role == Role.ASSESSOR else set()
+    if not policy.can_see_assessment(actor, row, assigned):
         raise NotFound(NOT_FOUND)
     return row
 
@@ -238,7 +254,7 @@ async def start(
 
 
 async def _check_evidence(
-    organisation: dict[str, Any], evidence_ids: list[str], problems: dict[str, str]
+    organisation_id: UUID, evidence_ids: list[str], problems: dict[str, str]
 ) -> list[UUID]:
     """Evidence ids as UUIDs, each in the organisation's library; else a problem naming it."""
     parsed: list[UUID] = []
@@ -254,12 +270,14 @@ async def _check_evidence(
         return []
     if parsed:
         found = await Evidence.select(Evidence.id).where(
-            Evidence.id.is_in(parsed) & (Evidence.organisation == organisation["id"])
+            Evidence.id.is_in(parsed) & (Evidence.organisation == organisation_id)
         )
         missing = [str(e) for e in parsed if e not in {f["id"] for f in found}]
         if missing:
+            owner = await views.organisations_by_id([organisation_id])
+            name = owner[organisation_id]["name"] if owner else "the organisation"
             problems["evidence"] = (
-                f"Evidence {', '.join(missing)} is not in {organisation['name']}'s evidence library"
+                f"Evidence {', '.join(missing)} is not in {name}'s evidence library"
             )
     return parsed
 
@@ -281,21 +299,24 @@ async def save_response(
     """
     narrative = narrative or ""
     async with db.transaction():
-        row = await _visible_row(actor, assessment_id, lock=True)
+        # A shared lock: people saving different elements at once do not queue behind each
+        # other, while a status change (which locks the row for update) waits for them all.
+        row = await _visible_row(actor, assessment_id, lock=SHARED)
         if not policy.can_edit_responses(actor, row):
             raise Forbidden("Only the department's own people can change its answers")
-        (view,) = await views_of([row])
-        element = view.framework.element(code)
+        framework = await views.framework_of(row)
+        element = framework.element(code)
         if element is None:
-            raise NotFound(f"{view.framework.title} has no element {code}")
+            raise NotFound(f"{framework.title} has no element {code}")
         lifecycle.check_editable(row["status"])
-        stored = view.response(code)
+        stored = await views.response_of(row["id"], code)
         if revision != stored.revision:
             raise StaleRevision(stored)
-        problems = validate_answer(view.framework, element, score, not_applicable, narrative)
-        evidence = await _check_evidence(view.organisation, list(evidence_ids), problems)
+        problems = validate_answer(framework, element, score, not_applicable, narrative)
+        evidence = await _check_evidence(row["organisation"], list(evidence_ids), problems)
         if problems:
             raise Invalid(problems)
+        now = _now()
         changed = row["status"] == Status.RETURNED or stored.changed_since_submission
         values: dict[Any, Any] = {
             Response.score: score,
@@ -303,37 +324,36 @@ async def save_response(
             Response.narrative: narrative,
             Response.revision: stored.revision + 1,
             Response.updated_by: actor.id,
-            Response.updated_at: _now(),
+            Response.updated_at: now,
             Response.changed_since_submission: changed,
         }
-        if stored.revision == 0:
-            response = Response(assessment=row["id"], element_code=code)
-            for column, value in values.items():
-                setattr(response, column._meta.name, value)
-            await response.save()
-            response_id = response.id
-        else:
-            saved = (
-                await Response.update(values)
-                .where(
-                    (Response.assessment == row["id"])
-                    & (Response.element_code == code)
-                    & (Response.revision == revision)
-                )
-                .returning(Response.id)
-            )
-            response_id = saved[0]["id"]
+        response_id = await _write_response(row["id"], code, revision, values)
+        if response_id is None:  # someone else's save of this element committed first
+            raise StaleRevision(await views.response_of(row["id"], code))
         before_links, after_links = set(stored.evidence), set(evidence)
         if before_links - after_links:
             await ResponseEvidence.delete().where(
                 (ResponseEvidence.response == response_id)
                 & ResponseEvidence.evidence.is_in(list(before_links - after_links))
             )
-        for evidence_id in sorted(after_links - before_links, key=str):
-            await ResponseEvidence(response=response_id, evidence=evidence_id).save()
-        new_row = await Response.select().where(Response.id == response_id).first()
-        assert new_row is not None, "saved in this transaction"
-        result = response_view(new_row, evidence, actor.name)
+        if after_links - before_links:
+            await ResponseEvidence.insert(
+                *(
+                    ResponseEvidence(response=response_id, evidence=evidence_id)
+                    for evidence_id in sorted(after_links - before_links, key=str)
+                )
+            )
+        result = ResponseView(
+            code=code,
+            score=score,
+            not_applicable=not_applicable,
+            narrative=narrative,
+            evidence=tuple(sorted(evidence, key=str)),
+            revision=stored.revision + 1,
+            changed_since_submission=changed,
+            updated_at=now,
+            updated_by=actor.name,
+        )
         await record(
             actor,
             "response.save",
@@ -343,6 +363,31 @@ async def save_response(
             after=result.as_dict(),
         )
     return result
+
+
+async def _write_response(
+    assessment_id: UUID, code: str, revision: int, values: dict[Any, Any]
+) -> UUID | None:
+    """Insert the element's first response, or update the one at `revision`; None when another
+    save got there first (a row already inserted, or its revision moved on)."""
+    if revision == 0:
+        response = Response(assessment=assessment_id, element_code=code)
+        for column, value in values.items():
+            setattr(response, column._meta.name, value)
+        inserted = (
+            await Response.insert(response).on_conflict(action="DO NOTHING").returning(Response.id)
+        )
+        return inserted[0]["id"] if inserted else None
+    saved = (
+        await Response.update(values)
+        .where(
+            (Response.assessment == assessment_id)
+            & (Response.element_code == code)
+            & (Response.revision == revision)
+        )
+        .returning(Response.id)
+    )
+    return saved[0]["id"] if saved else None
 
 
 async def submit(actor: Actor, assessment_id: UUID | str) -> AssessmentView:

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from app import db
 from app.accounts.actor import Actor
 from app.assessments import progress
+from app.assessments.lifecycle import Status
 from app.assessments.progress import ElementState, Saved
 from app.assessments.scoring import Answer
-from app.assessments.tables import Response, ResponseEvidence
+from app.assessments.tables import Response
 from app.certificates.tables import Certificate
 from app.frameworks.model import Framework
 from app.frameworks.service import list_versions, model_of
@@ -111,33 +113,73 @@ async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]
     return {r["id"]: r for r in rows}
 
 
+# Loaded versions never change: each is read once per process, and its content only then.
+_FRAMEWORK_ROWS: dict[UUID, dict[str, Any]] = {}
+
+
 async def framework_rows_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
-    wanted = list(set(ids))
-    if not wanted:
-        return {}
-    rows = await FrameworkVersion.select().where(FrameworkVersion.id.is_in(wanted))
-    return {r["id"]: r for r in rows}
+    """Framework version rows (without their content) by id; `model_of` takes any of them."""
+    wanted = set(ids)
+    missing = [i for i in wanted if i not in _FRAMEWORK_ROWS]
+    if missing:
+        for row in await FrameworkVersion.select().where(FrameworkVersion.id.is_in(missing)):
+            model_of(row)  # parsed now, while the content is at hand
+            _FRAMEWORK_ROWS[row["id"]] = {k: v for k, v in row.items() if k != "content"}
+    return {i: _FRAMEWORK_ROWS[i] for i in wanted if i in _FRAMEWORK_ROWS}
+
+
+def _responses_sql(count: int, one_element: bool = False) -> str:
+    """One query for the responses of `count` assessments (or of one element of one), each with
+    its linked evidence ids as one comma-separated text (the databases name that aggregate
+    differently)."""
+    joined = (
+        "string_agg(CAST(e.evidence AS TEXT), ',')"
+        if db.is_postgres()
+        else "group_concat(e.evidence, ',')"
+    )
+    wanted = ", ".join(["{}"] * count)
+    # Only the fixed aggregate and "{}" placeholders are put into the text; values are bound.
+    return (
+        "SELECT r.id, r.assessment, r.element_code, r.score, r.not_applicable, r.narrative, "  # noqa: S608
+        "r.revision, r.updated_at, r.changed_since_submission, u.name AS updated_by_name, "
+        f"(SELECT {joined} FROM response_evidence e WHERE e.response = r.id) AS evidence_ids "
+        "FROM response r LEFT JOIN charter_user u ON u.id = r.updated_by "
+        f"WHERE r.assessment IN ({wanted})" + (" AND r.element_code = {}" if one_element else "")
+    )
+
+
+def _view_of(row: dict[str, Any]) -> ResponseView:
+    ids = row["evidence_ids"]
+    evidence = [UUID(i) for i in ids.split(",")] if ids else []
+    return response_view(row, evidence, row["updated_by_name"])
 
 
 async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, ResponseView]]:
-    """Every saved response of these assessments with its evidence ids: two queries in all."""
+    """Every saved response of these assessments with its evidence ids, in one query: the
+    page that shows an assessment reads this on every request."""
     if not assessment_ids:
         return {}
-    rows = await Response.select(
-        *Response.all_columns(), Response.updated_by.name.as_alias("updated_by_name")
-    ).where(Response.assessment.is_in(assessment_ids))
-    links = await ResponseEvidence.select(
-        ResponseEvidence.response, ResponseEvidence.evidence
-    ).where(ResponseEvidence.response.assessment.is_in(assessment_ids))
-    evidence: dict[UUID, list[UUID]] = defaultdict(list)
-    for link in links:
-        evidence[link["response"]].append(link["evidence"])
+    rows = await Response.raw(_responses_sql(len(assessment_ids)), *assessment_ids)
     found: dict[UUID, dict[str, ResponseView]] = defaultdict(dict)
     for row in rows:
-        found[row["assessment"]][row["element_code"]] = response_view(
-            row, evidence.get(row["id"], []), row["updated_by_name"]
-        )
+        found[_as_uuid(row["assessment"])][row["element_code"]] = _view_of(row)
     return found
+
+
+async def response_of(assessment_id: UUID, code: str) -> ResponseView:
+    """One element's saved response (revision 0 when there is none), as committed now."""
+    rows = await Response.raw(_responses_sql(1, one_element=True), assessment_id, code)
+    return _view_of(rows[0]) if rows else ResponseView(code)
+
+
+async def framework_of(row: dict[str, Any]) -> Framework:
+    """The framework an assessment row is answered against."""
+    version = row["framework_version"]
+    return model_of((await framework_rows_by_id([version]))[version])
+
+
+def _as_uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def response_view(
@@ -156,6 +198,10 @@ def response_view(
     )
 
 
+CONCLUDED = Status.CONCLUDED.value
+# Rows that arrive with their organisation's slug and name under these keys need no lookup.
+ORGANISATION_SLUG = "organisation_slug"
+ORGANISATION_NAME = "organisation_name"
 JSON_COLUMNS = ("self_result", "moderated_result", "return_elements")
 
 
@@ -172,13 +218,25 @@ async def views_of(
     rows: list[dict[str, Any]], with_certificates: bool = False
 ) -> list[AssessmentView]:
     """Views of many assessment rows with a fixed number of queries (no N+1)."""
-    organisations = await organisations_by_id(r["organisation"] for r in rows)
+    organisations = {
+        r["organisation"]: {
+            "id": r["organisation"],
+            "slug": r[ORGANISATION_SLUG],
+            "name": r[ORGANISATION_NAME],
+        }
+        for r in rows
+        if ORGANISATION_NAME in r
+    }
+    organisations |= await organisations_by_id(
+        r["organisation"] for r in rows if r["organisation"] not in organisations
+    )
     frameworks = await framework_rows_by_id(r["framework_version"] for r in rows)
     responses = await responses_of([r["id"] for r in rows])
     certificates: dict[UUID, UUID] = {}
-    if with_certificates and rows:
+    concluded = [r["id"] for r in rows if r["status"] == CONCLUDED]  # only these have one
+    if with_certificates and concluded:
         found = await Certificate.select(Certificate.id, Certificate.assessment).where(
-            Certificate.assessment.is_in([r["id"] for r in rows])
+            Certificate.assessment.is_in(concluded)
         )
         certificates = {c["assessment"]: c["id"] for c in found}
     return [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -25,6 +26,7 @@ from bench.seed import browser_headers, sign_in
 from bench.server import cpu_seconds
 
 CONCURRENCY = 8
+ROUNDS = 3
 MIN_RPS = 400
 MAX_COST_RATIO = 1.5
 
@@ -75,11 +77,11 @@ class Recorder:
         return getattr(self.engine, name)
 
 
-async def bare_render(
+async def capture(
     ctx: Context, path: str, cookies: dict[str, str]
-) -> tuple[list[float], float, str]:
-    """Render the page's template alone (no HTTP, no database), repeatedly: wall seconds of each
-    render, CPU milliseconds per render, and the template's name."""
+) -> tuple[Any, dict[str, Any], str]:
+    """The template a page renders and the very context it renders it with (one in-process GET);
+    or (None, {}, why not)."""
     app = ctx.app
     recorder = Recorder(app.template_engine)
     app.template_engine = recorder  # type: ignore[assignment]
@@ -91,18 +93,61 @@ async def bare_render(
     finally:
         app.template_engine = recorder.engine
     if reply.status_code != 200 or recorder.template is None:
-        return [], 0.0, f"in-process GET answered {reply.status_code} without rendering a template"
-    template, context = recorder.template, recorder.context or {}
-    for _ in range(5):
+        return None, {}, f"in-process GET answered {reply.status_code} without rendering a template"
+    return recorder.template, recorder.context or {}, recorder.template.name
+
+
+def bare_render(
+    template: Any, context: dict[str, Any], seconds: float
+) -> tuple[list[float], float]:
+    """Render the template alone (no HTTP, no database), repeatedly: wall seconds of each render
+    and CPU milliseconds per render."""
+    for _ in range(3):
         template.render(**context)
     times = []
-    deadline = time.perf_counter() + ctx.scale(0.5, 1.5)
+    deadline = time.perf_counter() + seconds
     cpu = time.thread_time()
     while time.perf_counter() < deadline:
         began = time.perf_counter()
         template.render(**context)
         times.append(time.perf_counter() - began)
-    return times, (time.thread_time() - cpu) / len(times) * 1000, template.name
+    return times, (time.thread_time() - cpu) / len(times) * 1000
+
+
+@dataclass
+class Round:
+    """One pass of the three measurements, taken back to back so that they share the machine's
+    state: the bare render, the hello-world floor and the page."""
+
+    renders: list[float]
+    render_cpu: float
+    hello: Load
+    hello_cpu: float | None
+    page: Load
+    cost: float | None
+
+    @property
+    def floor(self) -> float | None:
+        return None if self.hello_cpu is None else self.render_cpu + self.hello_cpu
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio_of(self.cost, self.floor)
+
+
+async def measure(
+    ctx: Context, path: str, headers: dict[str, str], template: Any, context: dict[str, Any]
+) -> tuple[Round, list[Round]]:
+    """ROUNDS rounds; the one with the median cost ratio is reported (a burst of noise on the
+    machine during one measurement moves one round, not the figure), all of them kept."""
+    rounds = []
+    for _ in range(ROUNDS):
+        renders, render_cpu = bare_render(template, context, ctx.scale(0.3, 0.8))
+        hello, hello_cpu = await load(ctx, HELLO, headers)
+        page, cost = await load(ctx, path, headers)
+        rounds.append(Round(renders, render_cpu, hello, hello_cpu, page, cost))
+    ranked = sorted(rounds, key=lambda r: (r.ratio is None, r.ratio or 0.0))
+    return ranked[len(ranked) // 2], rounds
 
 
 def _ms(seconds: float | None) -> float | None:
@@ -137,14 +182,23 @@ async def run(ctx: Context) -> list[Figure]:
             figures.append(skipped(label, "route missing", db))
             continue
         path = fill(route, *values)
-        renders, render_cpu, template = await bare_render(ctx, path, cookies)
-        if not renders:
-            figures.append(skipped(label, f"{path}: {template}", db))
+        template, context, name = await capture(ctx, path, cookies)
+        if template is None:
+            figures.append(skipped(label, f"{path}: {name}", db))
             continue
-        page, cost = await load(ctx, path, headers)
-        floor = render_cpu + hello_cpu if hello_cpu is not None else None
-        cost_ratio = ratio_of(cost, floor)
-        errors = page.errors()
+        chosen, rounds = await measure(ctx, path, headers, template, context)
+        renders, render_cpu, page, cost = (
+            chosen.renders,
+            chosen.render_cpu,
+            chosen.page,
+            chosen.cost,
+        )
+        floor, cost_ratio = chosen.floor, chosen.ratio
+        errors = sum(r.page.errors() for r in rounds)
+        every_round = [
+            {"render_cpu_ms": r.render_cpu, "hello_cpu_ms": r.hello_cpu, "page_cpu_ms": r.cost}
+            for r in rounds
+        ]
         figures += [
             Figure(
                 label,
@@ -152,9 +206,9 @@ async def run(ctx: Context) -> list[Figure]:
                 render_cpu,
                 "ms",
                 database=db,
-                note=f"{template}; wall p50 {_ms(percentile(renders, 50)) or 0:.1f} ms, "
+                note=f"{name}; wall p50 {_ms(percentile(renders, 50)) or 0:.1f} ms, "
                 f"p99 {_ms(percentile(renders, 99)) or 0:.1f} ms",
-                detail={"renders": len(renders), "template": template},
+                detail={"renders": len(renders), "template": name},
             ),
             Figure(
                 label,
@@ -167,17 +221,19 @@ async def run(ctx: Context) -> list[Figure]:
                 f"<= {MAX_COST_RATIO}x",
                 at_most(cost_ratio, MAX_COST_RATIO) if not errors else False,
                 db,
-                note=page.error_note(),
-                detail={"path": path, "route": route},
+                note=f"median of {ROUNDS} rounds: "
+                + ", ".join(f"{r.ratio or 0:.2f}x" for r in rounds)
+                + (f"; {page.error_note()}" if page.error_note() else ""),
+                detail={"path": path, "route": route, "rounds": every_round},
             ),
             Figure(
                 label,
                 "req/s",
                 page.per_second,
                 "req/s",
-                hello.per_second,
+                chosen.hello.per_second,
                 "hello",
-                ratio_of(page.per_second, hello.per_second),
+                ratio_of(page.per_second, chosen.hello.per_second),
                 f">= {MIN_RPS} req/s",
                 page.per_second >= MIN_RPS and not errors,
                 db,
@@ -187,9 +243,9 @@ async def run(ctx: Context) -> list[Figure]:
                 "p50",
                 page.ms(50),
                 "ms",
-                hello.ms(50),
+                chosen.hello.ms(50),
                 "hello",
-                ratio_of(page.ms(50), hello.ms(50)),
+                ratio_of(page.ms(50), chosen.hello.ms(50)),
                 database=db,
             ),
             Figure(
@@ -197,9 +253,9 @@ async def run(ctx: Context) -> list[Figure]:
                 "p99",
                 page.ms(99),
                 "ms",
-                hello.ms(99),
+                chosen.hello.ms(99),
                 "hello",
-                ratio_of(page.ms(99), hello.ms(99)),
+                ratio_of(page.ms(99), chosen.hello.ms(99)),
                 database=db,
                 note=f"{CONCURRENCY} clients, {page.count} requests",
             ),

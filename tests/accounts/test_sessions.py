@@ -101,6 +101,19 @@ async def test_each_request_renews_the_idle_timeout(
     assert expires > dt.datetime.now(dt.UTC) + idle - dt.timedelta(minutes=1)
 
 
+async def test_reading_pages_does_not_rewrite_a_session_that_is_not_due_for_renewal(
+    client: AsyncClient,
+) -> None:
+    await sign_in(client)
+    before = await SessionEntry.select().first()
+    for path in ("/api/v1/auth/me", "/frameworks", "/account/tokens"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        # The browser's cookie is still refreshed: its Max-Age counts from this answer.
+        assert "charter_session=" in response.headers["set-cookie"]
+    assert await SessionEntry.select().first() == before
+
+
 async def test_idle_timeout_comes_from_settings() -> None:
     settings = dataclasses.replace(Settings.from_env(), session_idle_minutes=5)
     app: Litestar = create_app(settings)

@@ -496,3 +496,52 @@ async def test_two_simultaneous_saves_of_one_revision_keep_one_and_refuse_the_ot
     rows = await Response.select().where(Response.element_code == "INS.1.1")
     assert len(rows) == 1 and rows[0]["revision"] == 1
     assert loser.json()["stored"]["narrative"] == rows[0]["narrative"]
+
+
+async def test_two_simultaneous_changes_of_one_saved_answer_keep_one_and_refuse_the_other(
+    client: AsyncClient,
+) -> None:
+    await small_framework()
+    org, _, headers = await department()
+    contributor = await bearer(await make_user("dept_contributor", org))
+    created = await started(client, org, headers)
+    url = f"{API}/{created['id']}/responses/INS.1.1"
+    assert (await client.put(url, json=answer(score=1), headers=headers)).status_code == 200
+    first, second = await asyncio.gather(
+        client.put(url, json=answer(revision=1, score=0, narrative="Lead's"), headers=headers),
+        client.put(
+            url, json=answer(revision=1, score=2, narrative="Contributor's"), headers=contributor
+        ),
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    kept, loser = ("Lead's", second) if first.status_code == 200 else ("Contributor's", first)
+    rows = await Response.select().where(Response.element_code == "INS.1.1")
+    assert len(rows) == 1 and rows[0]["revision"] == 2 and rows[0]["narrative"] == kept
+    assert loser.json()["stored"]["narrative"] == kept
+
+
+async def test_people_saving_different_elements_at_once_all_succeed(client: AsyncClient) -> None:
+    await small_framework()
+    org, _, headers = await department()
+    created = await started(client, org, headers)
+    people = [headers] + [
+        await bearer(await make_user("dept_contributor", org)) for _ in range(2)
+    ]
+    codes = ["LEAD.1.1", "LEAD.1.2", "INS.1.1"]
+    replies = await asyncio.gather(
+        *(
+            client.put(
+                f"{API}/{created['id']}/responses/{code}",
+                json=answer(score=2, narrative=f"Saved by person {n}"),
+                headers=who,
+            )
+            for n, (who, code) in enumerate(zip(people, codes, strict=True))
+        )
+    )
+    assert [r.status_code for r in replies] == [200, 200, 200]
+    rows = await Response.select(Response.element_code, Response.narrative).where(
+        Response.assessment == created["id"]
+    )
+    assert {r["element_code"]: r["narrative"] for r in rows} == {
+        code: f"Saved by person {n}" for n, code in enumerate(codes)
+    }
