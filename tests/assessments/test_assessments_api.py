@@ -524,9 +524,7 @@ async def test_people_saving_different_elements_at_once_all_succeed(client: Asyn
     await small_framework()
     org, _, headers = await department()
     created = await started(client, org, headers)
-    people = [headers] + [
-        await bearer(await make_user("dept_contributor", org)) for _ in range(2)
-    ]
+    people = [headers] + [await bearer(await make_user("dept_contributor", org)) for _ in range(2)]
     codes = ["LEAD.1.1", "LEAD.1.2", "INS.1.1"]
     replies = await asyncio.gather(
         *(
