@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from app.assessments.progress import ElementState, Saved
 from app.assessments.scoring import Answer
 from app.assessments.tables import Response
 from app.certificates.tables import Certificate
-from app.frameworks.model import Framework
+from app.frameworks.model import Element, Framework
 from app.frameworks.service import list_versions, model_of
 from app.frameworks.tables import FrameworkVersion
 from app.organisations.tables import Organisation
@@ -85,8 +86,12 @@ class AssessmentView:
     def saved(self) -> dict[str, Saved]:
         return {code: r.saved for code, r in self.responses.items()}
 
+    @cached_property
+    def elements_by_code(self) -> dict[str, Element]:
+        return {e.code: e for e in self.framework.elements()}
+
     def state_of(self, code: str) -> ElementState:
-        element = self.framework.element(code)
+        element = self.elements_by_code.get(code)
         assert element is not None, code
         saved = self.responses[code].saved if code in self.responses else None
         return progress.state_of(self.framework, element, saved)
