@@ -1,0 +1,74 @@
+"""The one way services change data: db.transaction(), on both databases, under concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app import db
+from app.audit.service import record, verify_chain
+from app.organisations.tables import Organisation
+
+
+class Someone:
+    id = None
+    label = "test"
+
+
+async def _add(slug: str) -> None:
+    async with db.transaction():
+        await Organisation(slug=slug, name=slug.title(), kind="department").save()
+        await record(Someone(), "organisation.create", "organisation", slug)
+
+
+async def test_many_writers_at_once_all_commit_in_one_unbroken_audit_chain() -> None:
+    slugs = [f"writer-{n}" for n in range(30)]
+    await asyncio.gather(*(_add(slug) for slug in slugs))
+    rows = await Organisation.select(Organisation.slug)
+    assert sorted(r["slug"] for r in rows) == sorted(slugs)
+    checked, broken = await verify_chain()
+    assert (checked, broken) == (30, None)
+
+
+async def test_a_failed_transaction_leaves_nothing_and_the_next_one_works() -> None:
+    with pytest.raises(RuntimeError, match="changed my mind"):
+        async with db.transaction():
+            await Organisation(slug="half-made", name="Half", kind="department").save()
+            raise RuntimeError("changed my mind")
+    assert await Organisation.select().where(Organisation.slug == "half-made") == []
+    await _add("made-after")
+    assert await Organisation.count() == 1
+
+
+async def test_a_transaction_inside_another_joins_it_instead_of_waiting_for_it() -> None:
+    async def nested() -> None:
+        async with db.transaction():
+            await Organisation(slug="outer", name="Outer", kind="department").save()
+            async with db.transaction():
+                await Organisation(slug="inner", name="Inner", kind="department").save()
+
+    await asyncio.wait_for(nested(), timeout=10)
+    assert await Organisation.count() == 2
+
+
+async def test_reads_are_answered_while_a_write_transaction_is_open() -> None:
+    await _add("committed")
+    inside, read_done = asyncio.Event(), asyncio.Event()
+    seen: list[str] = []
+
+    async def reader() -> None:  # started before the transaction, so not part of it
+        await inside.wait()
+        rows = await Organisation.select(Organisation.slug)
+        seen.extend(r["slug"] for r in rows)
+        read_done.set()
+
+    task = asyncio.create_task(reader())
+    async with db.transaction():
+        await Organisation(slug="uncommitted", name="Uncommitted", kind="department").save()
+        inside.set()
+        # The read finishes while this transaction still holds the write lock...
+        await asyncio.wait_for(read_done.wait(), timeout=10)
+    await task
+    # ...and sees only what was committed.
+    assert seen == ["committed"]
