@@ -27,14 +27,14 @@ BUSY_TIMEOUT_SECONDS = 30
 
 
 class DurableSQLiteConnection(sqlite3.Connection):
-    """Every connection gets the same pragmas: WAL, durable commits, foreign keys, lock waits."""
+    """Every connection gets the same pragmas: WAL, durable commits, foreign keys. (How long it
+    waits for another writer's lock is connect()'s `timeout`: BUSY_TIMEOUT_SECONDS.)"""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed score survives a power cut, not only a process crash.
         self.execute("PRAGMA synchronous=FULL")
-        self.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         self.execute("PRAGMA foreign_keys=ON")
 
 
@@ -77,6 +77,18 @@ class LeasedConnection:
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):
+    async def __aenter__(self) -> PooledSQLiteTransaction:
+        if self._parent is not None:
+            return self._parent  # type: ignore[return-value]
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()  # may time out waiting for another process's write lock
+        except BaseException:
+            self.connection.raw.close()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
     async def get_connection(self) -> LeasedConnection:
         engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
         return LeasedConnection(engine, engine.lease())

@@ -72,3 +72,31 @@ async def test_reads_are_answered_while_a_write_transaction_is_open() -> None:
     await task
     # ...and sees only what was committed.
     assert seen == ["committed"]
+
+
+@pytest.mark.skipif(db.is_postgres(), reason="SQLite's lock between processes")
+async def test_a_write_lock_held_by_another_process_times_out_with_a_clear_error_and_no_leak() -> (
+    None
+):
+    import sqlite3
+
+    from app.sqlite_engine import PooledSQLiteEngine
+
+    engine = db.engine()
+    assert isinstance(engine, PooledSQLiteEngine)
+    other = sqlite3.connect(engine.connection_kwargs["database"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+    saved = engine.connection_kwargs.get("timeout")
+    engine.connection_kwargs["timeout"] = 0.2  # new connections give up after 0.2 s
+    try:
+        await engine.close_idle()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            async with db.transaction():
+                await Organisation(slug="blocked", name="Blocked", kind="department").save()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        engine.connection_kwargs["timeout"] = saved
+    assert engine._idle == []  # the connection that failed was closed, not lent again
+    await _add("after-the-lock")
+    assert [r["slug"] for r in await Organisation.select(Organisation.slug)] == ["after-the-lock"]
