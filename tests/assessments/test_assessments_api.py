@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from httpx import AsyncClient
 
 from app.assessments.tables import Assessment, Response, StatusChange
@@ -479,44 +480,29 @@ async def test_cookie_session_needs_the_csrf_header_to_save(client: AsyncClient)
     ).status_code == 200
 
 
+@pytest.mark.parametrize("saved_before", [False, True], ids=["first answer", "changed answer"])
 async def test_two_simultaneous_saves_of_one_revision_keep_one_and_refuse_the_other(
-    client: AsyncClient,
+    client: AsyncClient, saved_before: bool
 ) -> None:
     await small_framework()
     org, _, headers = await department()
     contributor = await bearer(await make_user("dept_contributor", org))
     created = await started(client, org, headers)
     url = f"{API}/{created['id']}/responses/INS.1.1"
+    revision = 0
+    if saved_before:
+        assert (await client.put(url, json=answer(score=1), headers=headers)).status_code == 200
+        revision = 1
     first, second = await asyncio.gather(
-        client.put(url, json=answer(score=1, narrative="Lead's"), headers=headers),
-        client.put(url, json=answer(score=2, narrative="Contributor's"), headers=contributor),
-    )
-    assert sorted([first.status_code, second.status_code]) == [200, 409]
-    loser = first if first.status_code == 409 else second
-    rows = await Response.select().where(Response.element_code == "INS.1.1")
-    assert len(rows) == 1 and rows[0]["revision"] == 1
-    assert loser.json()["stored"]["narrative"] == rows[0]["narrative"]
-
-
-async def test_two_simultaneous_changes_of_one_saved_answer_keep_one_and_refuse_the_other(
-    client: AsyncClient,
-) -> None:
-    await small_framework()
-    org, _, headers = await department()
-    contributor = await bearer(await make_user("dept_contributor", org))
-    created = await started(client, org, headers)
-    url = f"{API}/{created['id']}/responses/INS.1.1"
-    assert (await client.put(url, json=answer(score=1), headers=headers)).status_code == 200
-    first, second = await asyncio.gather(
-        client.put(url, json=answer(revision=1, score=0, narrative="Lead's"), headers=headers),
+        client.put(url, json=answer(revision, score=0, narrative="Lead's"), headers=headers),
         client.put(
-            url, json=answer(revision=1, score=2, narrative="Contributor's"), headers=contributor
+            url, json=answer(revision, score=2, narrative="Contributor's"), headers=contributor
         ),
     )
     assert sorted([first.status_code, second.status_code]) == [200, 409]
     kept, loser = ("Lead's", second) if first.status_code == 200 else ("Contributor's", first)
     rows = await Response.select().where(Response.element_code == "INS.1.1")
-    assert len(rows) == 1 and rows[0]["revision"] == 2 and rows[0]["narrative"] == kept
+    assert len(rows) == 1 and rows[0]["revision"] == revision + 1 and rows[0]["narrative"] == kept
     assert loser.json()["stored"]["narrative"] == kept
 
 
