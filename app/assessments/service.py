@@ -304,7 +304,7 @@ async def save_response(
         row = await _visible_row(actor, assessment_id, lock=SHARED)
         if not policy.can_edit_responses(actor, row):
             raise Forbidden("Only the department's own people can change its answers")
-        framework = await views.framework_of(row)
+        _, framework = await frameworks.framework_for(row["framework_version"])
         element = framework.element(code)
         if element is None:
             raise NotFound(f"{framework.title} has no element {code}")

@@ -23,8 +23,7 @@ from app.assessments.scoring import Answer
 from app.assessments.tables import Response
 from app.certificates.tables import Certificate
 from app.frameworks.model import Element, Framework
-from app.frameworks.service import list_versions, model_of
-from app.frameworks.tables import FrameworkVersion
+from app.frameworks.service import list_versions, model_of, versions_by_id
 from app.organisations.tables import Organisation
 
 
@@ -118,21 +117,6 @@ async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]
     return {r["id"]: r for r in rows}
 
 
-# Loaded versions never change: each is read once per process, and its content only then.
-_FRAMEWORK_ROWS: dict[UUID, dict[str, Any]] = {}
-
-
-async def framework_rows_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
-    """Framework version rows (without their content) by id; `model_of` takes any of them."""
-    wanted = set(ids)
-    missing = [i for i in wanted if i not in _FRAMEWORK_ROWS]
-    if missing:
-        for row in await FrameworkVersion.select().where(FrameworkVersion.id.is_in(missing)):
-            model_of(row)  # parsed now, while the content is at hand
-            _FRAMEWORK_ROWS[row["id"]] = {k: v for k, v in row.items() if k != "content"}
-    return {i: _FRAMEWORK_ROWS[i] for i in wanted if i in _FRAMEWORK_ROWS}
-
-
 def _responses_sql(count: int, one_element: bool = False) -> str:
     """One query for the responses of `count` assessments (or of one element of one), each with
     its linked evidence ids as one comma-separated text (the databases name that aggregate
@@ -175,12 +159,6 @@ async def response_of(assessment_id: UUID, code: str) -> ResponseView:
     """One element's saved response (revision 0 when there is none), as committed now."""
     rows = await Response.raw(_responses_sql(1, one_element=True), assessment_id, code)
     return _view_of(rows[0]) if rows else ResponseView(code)
-
-
-async def framework_of(row: dict[str, Any]) -> Framework:
-    """The framework an assessment row is answered against."""
-    version = row["framework_version"]
-    return model_of((await framework_rows_by_id([version]))[version])
 
 
 def _as_uuid(value: UUID | str) -> UUID:
@@ -235,7 +213,7 @@ async def views_of(
     organisations |= await organisations_by_id(
         r["organisation"] for r in rows if r["organisation"] not in organisations
     )
-    frameworks = await framework_rows_by_id(r["framework_version"] for r in rows)
+    frameworks = await versions_by_id(r["framework_version"] for r in rows)
     responses = await responses_of([r["id"] for r in rows])
     certificates: dict[UUID, UUID] = {}
     concluded = [r["id"] for r in rows if r["status"] == CONCLUDED]  # only these have one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -148,8 +149,25 @@ def model_of(row: dict[str, Any]) -> Framework:
     return model
 
 
+# Likewise each version's row (without its content): read once per process, parsed then.
+_ROWS: dict[UUID, dict[str, Any]] = {}
+
+
+async def versions_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Version rows by id, without their content (`model_of` takes any of them); ids of no
+    stored version are left out."""
+    wanted = set(ids)
+    missing = [i for i in wanted if i not in _ROWS]
+    if missing:
+        for row in await FrameworkVersion.select().where(FrameworkVersion.id.is_in(missing)):
+            model_of(row)
+            _ROWS[row["id"]] = {k: v for k, v in row.items() if k != "content"}
+    return {i: _ROWS[i] for i in wanted if i in _ROWS}
+
+
 async def framework_for(version_id: UUID) -> tuple[dict[str, Any], Framework]:
-    row = await FrameworkVersion.select().where(FrameworkVersion.id == version_id).first()
+    """A version's row (without its content) and its typed framework."""
+    row = (await versions_by_id([version_id])).get(version_id)
     if row is None:
         raise NotFound("No such framework version")
     return row, model_of(row)
