@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.figures import Figure, at_most, skipped
+from bench.figures import Figure, at_most, failed, skipped
 
 EXTRAS = ("render", "league_tables")
 BENCH = Path(__file__).resolve().parent
@@ -119,36 +119,20 @@ def run(names: list[str], quick: bool, results: Path, database: str) -> list[Fig
                 text=True,
             )
         except subprocess.TimeoutExpired:
-            figures.append(
-                Figure(name, "-", None, "", passed=False, note=f"failed: took over {TIMEOUT} s")
-            )
+            figures.append(failed(name, f"took over {TIMEOUT} s"))
             continue
         after = _read(written_to, name)
         if not isinstance(after, dict) or after == before:
             print(done.stdout[-2000:], done.stderr[-3000:], file=sys.stderr)
             figures.append(
-                Figure(
-                    name,
-                    "-",
-                    None,
-                    "",
-                    passed=False,
-                    note=f"failed: bench/{name}.py exited {done.returncode} without results",
-                )
+                failed(name, f"bench/{name}.py exited {done.returncode} without results")
             )
             continue
         try:
             figures += CONVERT[name](after)
         except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
             figures.append(
-                Figure(
-                    name,
-                    "-",
-                    None,
-                    "",
-                    passed=False,
-                    note=f"failed: could not read its results ({type(exc).__name__}: {exc})",
-                )
+                failed(name, f"could not read its results ({type(exc).__name__}: {exc})")
             )
         if written_to != results:  # keep every figure of this run in the one results file
             _merge(results, name, after)

@@ -41,6 +41,12 @@ def skipped(scenario: str, reason: str, database: str = "") -> Figure:
     return Figure(scenario, "-", None, "", database=database, note=f"skipped: {reason}")
 
 
+def failed(scenario: str, reason: str, database: str = "") -> Figure:
+    return Figure(
+        scenario, "-", None, "", passed=False, database=database, note=f"failed: {reason}"
+    )
+
+
 def ratio_of(value: float | None, floor: float | None) -> float | None:
     if value is None or not floor:
         return None

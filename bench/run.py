@@ -28,7 +28,7 @@ if str(REPO) not in sys.path:
 
 from bench import extras  # noqa: E402
 from bench.environment import postgres_reachable  # noqa: E402
-from bench.figures import Figure, skipped, table  # noqa: E402
+from bench.figures import Figure, failed, skipped, table  # noqa: E402
 from bench.suite import SCENARIOS  # noqa: E402
 
 ALL = (*SCENARIOS, *extras.EXTRAS)
@@ -63,32 +63,12 @@ def _suite(database: str, scenarios: list[str], args: argparse.Namespace) -> lis
     try:
         done = subprocess.run(command, cwd=REPO, timeout=SUITE_TIMEOUT)
         if done.returncode != 0 or not out_path.stat().st_size:
-            return [
-                Figure(
-                    s,
-                    "-",
-                    None,
-                    "",
-                    passed=False,
-                    database=database,
-                    note=f"failed: the {database} run exited with {done.returncode}",
-                )
-                for s in scenarios
-            ]
+            why = f"the {database} run exited with {done.returncode}"
+            return [failed(s, why, database) for s in scenarios]
         return [Figure.from_dict(d) for d in json.loads(out_path.read_text())]
     except subprocess.TimeoutExpired:
-        return [
-            Figure(
-                s,
-                "-",
-                None,
-                "",
-                passed=False,
-                database=database,
-                note=f"failed: the {database} run took over {SUITE_TIMEOUT} s",
-            )
-            for s in scenarios
-        ]
+        why = f"the {database} run took over {SUITE_TIMEOUT} s"
+        return [failed(s, why, database) for s in scenarios]
     finally:
         out_path.unlink(missing_ok=True)
 

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from bench.environment import Environment, clean_up, prepare
-from bench.figures import Figure
+from bench.figures import Figure, failed
 
 SCENARIOS = ("pages", "autosave", "upload", "sign_in")  # in the order they run
 
@@ -62,17 +62,8 @@ async def _run(
                     _say(hottest(out))
             except Exception as exc:  # one broken scenario must not hide the others' figures
                 traceback.print_exc()
-                figures.append(
-                    Figure(
-                        name,
-                        "-",
-                        None,
-                        "",
-                        passed=False,
-                        database=environment.database,
-                        note=f"failed: {type(exc).__name__}: {str(exc)[:200]}",
-                    )
-                )
+                why = f"{type(exc).__name__}: {str(exc)[:200]}"
+                figures.append(failed(name, why, environment.database))
             _say(f"{environment.database}: {name} done in {time.perf_counter() - began:.1f} s")
         tracebacks = server.log().count("Traceback")
         if tracebacks:
