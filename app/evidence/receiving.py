@@ -46,14 +46,15 @@ class ReceivedForm:
 
 
 class _FilePart:
-    """Bytes of one file part, buffered to 1 MiB, then hashed and written by two worker threads
-    while the next MiB arrives; a chunk starts only when the previous one is done."""
+    """Bytes of one file part, gathered (not copied) to 1 MiB, then hashed and written by two
+    worker threads while the next MiB arrives; a batch starts only when the previous one is done."""
 
     def __init__(self, name: str, receiver: Receiver, stop_when_too_large: bool) -> None:
         self.name = name
         self.receiver = receiver
         self.stop_when_too_large = stop_when_too_large
-        self.buffer = bytearray()
+        self.pieces: list[bytes] = []
+        self.gathered = 0
         self.pending: asyncio.Future[Any] | None = None
         self.count = 0
         self.too_large = False
@@ -69,18 +70,19 @@ class _FilePart:
                 raise TooLarge(message, problems={"file": message})
             self.too_large = True
             return
-        self.buffer += data
-        if len(self.buffer) >= CHUNK_BYTES:
+        self.pieces.append(data)
+        self.gathered += len(data)
+        if self.gathered >= CHUNK_BYTES:
             await self._flush()
 
     async def _flush(self) -> None:
         await self._settle()
-        chunk, self.buffer = self.buffer, bytearray()
-        self.receiver.count(chunk)
+        pieces, size, self.pieces, self.gathered = self.pieces, self.gathered, [], 0
+        self.receiver.count(size)
         loop = asyncio.get_running_loop()
         self.pending = asyncio.gather(
-            loop.run_in_executor(None, self.receiver.hash_chunk, chunk),
-            loop.run_in_executor(None, self.receiver.write_chunk, chunk),
+            loop.run_in_executor(None, self.receiver.hash_pieces, pieces),
+            loop.run_in_executor(None, self.receiver.write_pieces, pieces),
         )
 
     async def _settle(self) -> None:
@@ -91,7 +93,7 @@ class _FilePart:
     async def end(self) -> Received:
         if self.too_large:
             return Received(None, "", self.count, self.receiver.filename, too_large=True)
-        if self.buffer:
+        if self.pieces:
             await self._flush()
         await self._settle()
         return self.receiver.close()

@@ -329,6 +329,23 @@ async def test_same_bytes_twice_are_two_items_sharing_one_stored_file(
     assert temp_files(evidence_dir) == []
 
 
+async def test_large_file_is_stored_byte_for_byte(
+    client: httpx.AsyncClient, dept: dict[str, Any], settings: Settings
+) -> None:
+    """20 MiB arrives in many pieces, is gathered into batches written while the rest arrives,
+    and is flushed in stages: what is stored and served back is exactly what was sent."""
+    content = samples.pdf() + os.urandom(20 * 1024 * 1024)
+    response = await post_file(client, dept["headers"], content, "big.pdf", dept["org"]["slug"])
+    assert response.status_code == 201, response.text
+    item = response.json()
+    assert item["size"] == len(content)
+    assert item["sha256"] == hashlib.sha256(content).hexdigest()
+    served = await client.get(f"/api/v1/evidence/{item['id']}/file", headers=dept["headers"])
+    assert served.status_code == 200
+    assert served.content == content
+    assert temp_files(settings.evidence_dir) == []
+
+
 async def test_missing_fields_are_all_named(
     client: httpx.AsyncClient, dept: dict[str, Any]
 ) -> None:
