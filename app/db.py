@@ -89,10 +89,18 @@ def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
+async def _nothing_to_reset(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs on its way back to the pool: nothing more than
+    asyncpg always does (roll back an open transaction, drop listeners). Charter never changes a
+    session (no SET, LISTEN, cursors or session-level advisory locks; its advisory locks are
+    transaction-level), and asyncpg's default reset costs a round trip after every query that
+    runs outside a transaction."""
+
+
 async def start() -> None:
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is None:
-        await db.start_connection_pool(min_size=1, max_size=20)
+        await db.start_connection_pool(min_size=1, max_size=20, reset=_nothing_to_reset)
 
 
 async def stop() -> None:
