@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import sys
 from collections.abc import Awaitable
@@ -18,14 +19,24 @@ T = TypeVar("T")
 CLI = SystemActor("cli")
 
 
-def run(coro: Awaitable[T]) -> T:
-    """Run one service call against the database, turning domain errors into clear messages."""
+def run(coro: Awaitable[T], *, migrated: bool = True) -> T:
+    """Run one service call against the database, turning domain errors into clear messages.
+    Unless `migrated` is False, a database without every migration is refused with a message
+    saying to run `charter migrate`, instead of failing half way on a missing table."""
 
     async def wrapped() -> T:
         from app import db
+        from app.migrations import require_current
 
         await db.start()
         try:
+            if migrated:
+                try:
+                    await require_current()
+                except BaseException:
+                    if inspect.iscoroutine(coro):
+                        coro.close()  # refused before it started: not "never awaited"
+                    raise
             return await coro
         finally:
             await db.stop()
@@ -55,7 +66,7 @@ def migrate() -> None:
     """Apply pending database migrations."""
     from app.migrations import migrate as do_migrate
 
-    run(do_migrate())
+    run(do_migrate(), migrated=False)
     click.echo("Migrations applied.")
 
 
@@ -73,7 +84,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     os.environ["CHARTER_PORT"] = str(port)  # the app accepts Host: HOST:PORT for this port
     settings = Settings.from_env()
-    run(do_migrate())
+    run(do_migrate(), migrated=False)
     for line in run(load_directory(CLI, settings.frameworks_dir)):
         click.echo(line)
     click.echo(f"Charter is serving on http://{host}:{port}")
@@ -193,11 +204,15 @@ def tokens_create(email: str, name: str) -> None:
     "--if-empty", is_flag=True, help="do nothing (successfully) when the database has data already"
 )
 def demo(if_empty: bool) -> None:
-    """Fill an empty database with a realistic demo and print who to sign in as."""
+    """Migrate, fill an empty database with a realistic demo and print who to sign in as."""
     from app.demo.service import existing_data, fill
     from app.demo.summary import overview
+    from app.migrations import migrate as do_migrate
+    from app.migrations import pending
     from app.settings import Settings
 
+    if run(pending(), migrated=False):  # an empty database may be a new one
+        run(do_migrate(), migrated=False)
     found = run(existing_data())
     if if_empty and any(found.values()):
         click.echo(
