@@ -5,35 +5,24 @@ failing half way with a traceback about a missing table."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
+
+from tests.scratch_databases import new_database, run_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 TO_MIGRATE = "run `charter migrate` first"
 
 
 @pytest.fixture
-async def new_database(tmp_path: Path) -> AsyncIterator[str]:
-    """The URL of a database of the run's kind that nothing has touched yet."""
-    url = os.environ["CHARTER_DATABASE_URL"]
-    if url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'new.sqlite3'}"
-        return
-    name = f"charter_new_{secrets.token_hex(4)}"
-    server = await asyncpg.connect(url)
-    try:
-        await server.execute(f'CREATE DATABASE "{name}"')
-        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    finally:
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await server.close()
+async def new_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A database of the run's kind that nothing has touched yet."""
+    async with new_database(tmp_path, run_kind()) as url:
+        yield url
 
 
 def charter(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,25 +51,27 @@ def charter(database_url: str, tmp_path: Path, *args: str) -> subprocess.Complet
     ],
 )
 async def test_a_command_on_a_new_database_says_to_migrate_first(
-    new_database: str, tmp_path: Path, args: tuple[str, ...]
+    new_database_url: str, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    refused = charter(new_database, tmp_path, *args)
+    refused = charter(new_database_url, tmp_path, *args)
     assert refused.returncode == 1
     assert TO_MIGRATE in refused.stderr
     assert "Traceback" not in refused.stderr
     assert "Warning" not in refused.stderr
 
-    migrated = charter(new_database, tmp_path, "migrate")
+    migrated = charter(new_database_url, tmp_path, "migrate")
     assert migrated.returncode == 0, migrated.stderr
-    done = charter(new_database, tmp_path, *args)
+    done = charter(new_database_url, tmp_path, *args)
     assert done.returncode == 0, done.stderr
     assert TO_MIGRATE not in done.stderr
 
 
-async def test_demo_migrates_a_new_database_and_fills_it(new_database: str, tmp_path: Path) -> None:
-    result = charter(new_database, tmp_path, "demo")
+async def test_demo_migrates_a_new_database_and_fills_it(
+    new_database_url: str, tmp_path: Path
+) -> None:
+    result = charter(new_database_url, tmp_path, "demo")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "harbour-lantern-copper-kettle" in result.stdout
-    again = charter(new_database, tmp_path, "audit", "verify")
+    again = charter(new_database_url, tmp_path, "audit", "verify")
     assert again.returncode == 0, again.stderr

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -15,9 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,29 +110,3 @@ class Server:
     def log(self) -> str:
         path = self.home / "server.log"
         return path.read_text(errors="replace")[-5000:] if path.exists() else ""
-
-
-def postgres_url() -> str | None:
-    url = os.environ.get("CHARTER_DATABASE_URL", "")
-    return url if url.startswith(("postgresql://", "postgres://")) else None
-
-
-async def create_postgres_database(url: str) -> str:
-    """A new empty database on the server `url` names; its URL."""
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'charter'}_fault_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-async def drop_postgres_database(url: str) -> None:
-    parts = urlsplit(url)
-    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
-    finally:
-        await admin.close()

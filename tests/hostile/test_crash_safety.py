@@ -16,12 +16,8 @@ import httpx
 import pytest
 
 from tests.evidence import samples
-from tests.hostile.server import (
-    Server,
-    create_postgres_database,
-    drop_postgres_database,
-    postgres_url,
-)
+from tests.hostile.server import Server
+from tests.scratch_databases import new_database
 
 SCENARIO_SECONDS = 60
 WORKERS = 12  # concurrent clients, each saving its own element over and over
@@ -31,21 +27,13 @@ BOUNDARY = "charter-fault-test-boundary"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Server]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'charter.sqlite3'}"
-    else:
-        base = postgres_url()
-        if base is None:
-            pytest.skip("PostgreSQL variant: CHARTER_DATABASE_URL does not name PostgreSQL")
-        url = await create_postgres_database(base)
-    server = Server(database_url=url, home=tmp_path / "var")
-    server.home.mkdir()
-    try:
-        yield server
-    finally:
-        server.kill()
-        if request.param == "postgresql":
-            await drop_postgres_database(url)
+    async with new_database(tmp_path, request.param) as url:
+        server = Server(database_url=url, home=tmp_path / "var")
+        server.home.mkdir()
+        try:
+            yield server
+        finally:
+            server.kill()
 
 
 def api(server: Server, token: str) -> httpx.AsyncClient:
