@@ -22,8 +22,10 @@ from jinja2 import (
     PrefixLoader,
     Undefined,
 )
+from jinja2.filters import do_indent
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
+from markupsafe import Markup
 
 from app.assessments.scoring import display_percent
 from app.web.navigation import nav_for
@@ -91,6 +93,15 @@ class CharterUndefined(Undefined):
     def __contains__(self, item: object) -> bool:
         self._fail_outside_govuk_macro()
         return False
+
+
+def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's indent filter, with the same result, but safe markup (all GOV.UK's macros indent
+    their nested HTML) is indented as plain text and marked safe once: Jinja's own splits it into
+    Markup lines and escapes the indentation on each, a tenth of a form page's render."""
+    if not isinstance(text, Markup) or not isinstance(width, int):
+        return do_indent(text, width, first, blank)
+    return Markup(do_indent(str(text), width, first, blank))  # noqa: S704 - safe text + spaces
 
 
 def percent(value: Fraction | None) -> str:
@@ -168,7 +179,7 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
         # Templates ship with the code; checking every file's mtime on each render costs CPU.
         auto_reload=os.environ.get("CHARTER_TEMPLATE_RELOAD") == "1",
     )
-    env.filters.update(percent=percent, date=govuk_date, datetime=govuk_datetime)
+    env.filters.update(indent=indent, percent=percent, date=govuk_date, datetime=govuk_datetime)
     env.globals.update(
         asset_path=ASSET_PATH,
         service_name=SERVICE_NAME,
