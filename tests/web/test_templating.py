@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import UndefinedError
+from jinja2 import Environment, UndefinedError
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
@@ -115,3 +115,34 @@ def test_templates_use_the_faster_indent() -> None:
     assert env.filters["indent"] is indent
     rendered = env.from_string("{{ '<p>\\n</p>' | safe | indent(2) }}").render()
     assert rendered == "<p>\n  </p>"
+
+
+class Options(dict):  # type: ignore[type-arg]
+    """A dict subclass: may have attributes of its own, so it takes Jinja's usual way."""
+
+    classes = "from-the-attribute"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "params.classes",  # a key
+        "params.missing is undefined",  # neither key nor attribute
+        "params.items is callable",  # dict's own method wins over the key, as in Jinja
+        "params['items']",
+        "params.get('classes')",
+        "sub.classes",  # a subclass's attribute wins over its key
+        "sub.text",
+        "obj.real",  # not a dict at all
+    ],
+)
+def test_attribute_reads_give_what_plain_jinja_gives(expression: str) -> None:
+    values = {
+        "params": {"classes": "govuk-!-margin-0", "items": [1, 2]},
+        "sub": Options(classes="from-the-key", text="hello"),
+        "obj": 3 + 4j,
+    }
+    template = "{{ " + expression + " }}"
+    ours = environment().from_string(template).render(values)
+    plain = Environment(autoescape=True).from_string(template).render(values)
+    assert ours == plain
