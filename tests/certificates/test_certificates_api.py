@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
+import zxingcpp
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
 
 from app.accounts.actor import SystemActor
 from app.audit.tables import AuditRecord
@@ -74,6 +77,20 @@ async def test_certificate_pdf_is_signed_says_what_it_certifies_and_never_change
     assert status.intact and status.valid and status.trusted and status.bottom_line
     tampered = await _signature_status(_tampered(first.content), settings)
     assert not tampered.intact and not tampered.bottom_line
+
+
+async def test_the_qr_code_on_the_certificate_opens_its_verify_page(client, settings) -> None:
+    """Scanned from the PDF as a phone would read it: the code is the verify address, and that
+    address answers with the certificate's page."""
+    _org, _concluded, certificate = await issued_certificate()
+    pdf = await client.get(f"/api/v1/certificates/{certificate['id']}.pdf")
+    (image,) = PdfReader(io.BytesIO(pdf.content)).pages[0].images
+    (code,) = zxingcpp.read_barcodes(image.image)
+    assert code.format == zxingcpp.BarcodeFormat.QRCode
+    assert code.text == f"{settings.base_url}/verify/{certificate['id']}"
+    page = await client.get(urlsplit(code.text).path)
+    assert page.status_code == 200
+    assert "Ministry of Examples" in page.text
 
 
 async def test_anyone_signed_out_reads_a_certificate(client) -> None:
