@@ -97,10 +97,26 @@ async def _nothing_to_reset(connection: Any) -> None:
     runs outside a transaction."""
 
 
-async def start() -> None:
+# Connections a process may hold. PostgreSQL's default max_connections of 100 leaves room for four
+# server processes and the command line.
+POOL_SIZE = 20
+
+
+async def start(*, warm: bool = False) -> None:
+    """Open the PostgreSQL pool (nothing to do for SQLite); `warm` opens all of its connections
+    now instead of one, so no request waits for a connection to be made (a server's start-up)."""
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is None:
-        await db.start_connection_pool(min_size=1, max_size=20, reset=_nothing_to_reset)
+        await db.start_connection_pool(
+            min_size=POOL_SIZE if warm else 1, max_size=POOL_SIZE, reset=_nothing_to_reset
+        )
+
+
+async def start_warm() -> None:
+    """A server's start-up: connecting costs several milliseconds of CPU each, and with a pool
+    that grows on demand, the first burst of requests paid for it: at 32 clients a hello-world
+    p99 of 154 ms instead of 68."""
+    await start(warm=True)
 
 
 async def stop() -> None:

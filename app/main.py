@@ -175,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,
         },
-        on_startup=[db.start, heap.settle],
+        on_startup=[db.start_warm, heap.settle],
         on_shutdown=[db.stop],
         state=State({"settings": settings}),
         request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own

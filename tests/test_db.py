@@ -100,3 +100,17 @@ async def test_a_write_lock_held_by_another_process_times_out_with_a_clear_error
     assert engine._idle == []  # the connection that failed was closed, not lent again
     await _add("after-the-lock")
     assert [r["slug"] for r in await Organisation.select(Organisation.slug)] == ["after-the-lock"]
+
+
+@pytest.mark.skipif(not db.is_postgres(), reason="SQLite has no connection pool to warm")
+async def test_a_server_opens_its_whole_pool_at_start_and_it_works() -> None:
+    await db.stop()
+    try:
+        await db.start_warm()
+        pool = db.engine().pool
+        assert pool is not None and pool.get_size() == db.POOL_SIZE
+        await _add("warm-pool")
+        assert await Organisation.count().where(Organisation.slug == "warm-pool") == 1
+    finally:
+        await db.stop()
+        await db.start()
