@@ -26,7 +26,7 @@ from bench.seed import browser_headers, sign_in
 from bench.server import cpu_seconds
 
 CONCURRENCY = 8
-ROUNDS = 3
+ROUNDS = 5
 MIN_RPS = 400
 MAX_COST_RATIO = 1.5
 
