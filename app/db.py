@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -71,12 +72,10 @@ async def transaction() -> AsyncIterator[Any]:
     """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        if db.current_transaction.get() is not None:  # nested: Piccolo joins the outer one
-            async with db.transaction(transaction_type=TransactionType.immediate) as tx:
-                yield tx
-            return
+        # A nested transaction joins the outer one, which already has the writers' turn.
+        nested = db.current_transaction.get() is not None
         async with (
-            _writer_turn(),
+            contextlib.nullcontext() if nested else _writer_turn(),
             db.transaction(transaction_type=TransactionType.immediate) as tx,
         ):
             yield tx

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -55,6 +57,14 @@ def ratio_of(value: float | None, floor: float | None) -> float | None:
 
 def at_most(ratio: float | None, limit: float) -> bool | None:
     return None if ratio is None else ratio <= limit
+
+
+def median_round(rounds: Sequence[T], ratio: Callable[[T], float | None]) -> T:
+    """The round whose ratio is the median (rounds without one rank last). Scenarios time a figure
+    and its floor back to back in several rounds and report this one: a burst of noise on the
+    machine moves one round, not the figure."""
+    ranked = sorted(rounds, key=lambda r: (ratio(r) is None, ratio(r) or 0.0))
+    return ranked[len(ranked) // 2]
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:

@@ -30,6 +30,7 @@ from app.certificates import signing  # noqa: E402
 from app.frameworks.loader import load_file  # noqa: E402
 from app.reports import board, pdf  # noqa: E402
 from app.reports import service as reports  # noqa: E402
+from bench.figures import median_round  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 FRAMEWORK = ROOT / "frameworks" / "public-service-customer-standard.yaml"
@@ -79,9 +80,8 @@ def paired(
         floor_seconds = cpu_seconds(floor)
         job_seconds = cpu_seconds(job)
         measured.append((job_seconds / floor_seconds, floor_seconds, job_seconds))
-    measured.sort()
-    _, floor_seconds, job_seconds = measured[len(measured) // 2]
-    return floor_seconds, job_seconds, [ratio for ratio, _, _ in measured]
+    _, floor_seconds, job_seconds = median_round(measured, lambda m: m[0])
+    return floor_seconds, job_seconds, sorted(ratio for ratio, _, _ in measured)
 
 
 def certificate_html() -> str:

@@ -256,9 +256,10 @@ async def start(
 
 
 async def _check_evidence(
-    organisation_id: UUID, evidence_ids: list[str], problems: dict[str, str]
+    row: dict[str, Any], evidence_ids: list[str], problems: dict[str, str]
 ) -> list[UUID]:
-    """Evidence ids as UUIDs, each in the organisation's library; else a problem naming it."""
+    """Evidence ids as UUIDs, each in the library of the assessment's organisation (`row` as
+    _visible_row gives it, with the organisation's name); else a problem naming it."""
     parsed: list[UUID] = []
     for raw in evidence_ids:
         value = _uuid(raw)
@@ -272,12 +273,11 @@ async def _check_evidence(
         return []
     if parsed:
         found = await Evidence.select(Evidence.id).where(
-            Evidence.id.is_in(parsed) & (Evidence.organisation == organisation_id)
+            Evidence.id.is_in(parsed) & (Evidence.organisation == row["organisation"])
         )
         missing = [str(e) for e in parsed if e not in {f["id"] for f in found}]
         if missing:
-            owner = await views.organisations_by_id([organisation_id])
-            name = owner[organisation_id]["name"] if owner else "the organisation"
+            name = row[views.ORGANISATION_NAME]
             problems["evidence"] = (
                 f"Evidence {', '.join(missing)} is not in {name}'s evidence library"
             )
@@ -315,7 +315,7 @@ async def save_response(
         if revision != stored.revision:
             raise StaleRevision(stored)
         problems = validate_answer(framework, element, score, not_applicable, narrative)
-        evidence = await _check_evidence(row["organisation"], list(evidence_ids), problems)
+        evidence = await _check_evidence(row, list(evidence_ids), problems)
         if problems:
             raise Invalid(problems)
         now = _now()

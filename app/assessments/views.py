@@ -129,7 +129,7 @@ def _responses_sql(count: int, one_element: bool = False) -> str:
     wanted = ", ".join(["{}"] * count)
     # Only the fixed aggregate and "{}" placeholders are put into the text; values are bound.
     return (
-        "SELECT r.id, r.assessment, r.element_code, r.score, r.not_applicable, r.narrative, "  # noqa: S608
+        "SELECT r.assessment, r.element_code, r.score, r.not_applicable, r.narrative, "  # noqa: S608
         "r.revision, r.updated_at, r.changed_since_submission, u.name AS updated_by_name, "
         f"(SELECT {joined} FROM response_evidence e WHERE e.response = r.id) AS evidence_ids "
         "FROM response r LEFT JOIN charter_user u ON u.id = r.updated_by "

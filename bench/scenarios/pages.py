@@ -21,7 +21,7 @@ import httpx
 from bench.bench_app import HELLO
 from bench.client import Connection, Load, closed_loop
 from bench.context import Context, fill
-from bench.figures import Figure, at_most, percentile, ratio_of, skipped
+from bench.figures import Figure, at_most, median_round, percentile, ratio_of, skipped
 from bench.seed import browser_headers, sign_in
 from bench.server import cpu_seconds
 
@@ -146,8 +146,7 @@ async def measure(
         hello, hello_cpu = await load(ctx, HELLO, headers)
         page, cost = await load(ctx, path, headers)
         rounds.append(Round(renders, render_cpu, hello, hello_cpu, page, cost))
-    ranked = sorted(rounds, key=lambda r: (r.ratio is None, r.ratio or 0.0))
-    return ranked[len(ranked) // 2], rounds
+    return median_round(rounds, lambda r: r.ratio), rounds
 
 
 def _ms(seconds: float | None) -> float | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.bench_app import DRAIN
 from bench.client import Connection, Reply
 from bench.context import Context
-from bench.figures import Figure, at_most, failed, ratio_of, skipped
+from bench.figures import Figure, at_most, failed, median_round, ratio_of, skipped
 from bench.server import PeakSampler, cpu_seconds, memory_kb, reset_peak
 
 ROUTE = "/api/v1/evidence"
@@ -138,7 +138,7 @@ async def run(ctx: Context) -> list[Figure]:
     # Each round's upload against the raw read just before it, the median round reported: the
     # machine's speed drifts between rounds (here the raw read moved from 0.05 to 0.2 s), and
     # the upload moves with it, so pairing them keeps the ratio steady.
-    chosen = sorted(rounds, key=lambda r: r.ratio)[len(rounds) // 2]
+    chosen = median_round(rounds, lambda r: r.ratio)
     every = ", ".join(f"{r.ratio:.2f}x" for r in rounds)
     most = max(r.growth for r in rounds)
     return [
