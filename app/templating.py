@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Iterable, Iterator, KeysView, Mapping, MutableMapping
 from datetime import date, datetime
 from fractions import Fraction
 from functools import cache
@@ -81,18 +82,28 @@ class CharterUndefined(Undefined):
 
     def __eq__(self, other: object) -> bool:
         self._fail_outside_govuk_macro()
-        return type(self) is type(other)
+        return isinstance(other, CharterUndefined)  # Jinja: of the same type; the kinds are one
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:
         self._fail_outside_govuk_macro()
-        return id(type(self))
+        return id(CharterUndefined)
 
     def __contains__(self, item: object) -> bool:
         self._fail_outside_govuk_macro()
         return False
+
+
+class GovukOptionUndefined(CharterUndefined):
+    """An option missing from the params one of GOV.UK's macros reads: known to be inside one,
+    so lenient without a walk up the stack each time it is tested (500 times per form page)."""
+
+    __slots__ = ()
+
+    def _fail_outside_govuk_macro(self) -> None:
+        return None
 
 
 def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
@@ -165,6 +176,25 @@ def template_dirs(app_dir: Path = APP_DIR) -> list[Path]:
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+class _GlobalNames(KeysView[str]):
+    """The names of a template's globals, subtracted in C: `names_wanted - template.globals.keys()`
+    is how Jinja decides whether an imported template needs a fresh module, and GOV.UK's macros
+    import on every call (a hundred and more times per form page). The generic Set.__rsub__ asks
+    the ChainMap for each name in turn, in Python."""
+
+    _mapping: ChainMap[str, Any]
+
+    def __rsub__(self, other: Iterable[Any]) -> set[Any]:
+        return set(other).difference(*self._mapping.maps)
+
+
+class _TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals over the environment's, as Jinja makes them, with quicker names."""
+
+    def keys(self) -> _GlobalNames:
+        return _GlobalNames(self)
+
+
 class CharterEnvironment(Environment):
     """Jinja's environment with a quicker `a.b` for plain dicts, the same result.
 
@@ -179,8 +209,14 @@ class CharterEnvironment(Environment):
             try:
                 return obj[attribute]
             except KeyError:
+                # The caller is the template reading the option.
+                if sys._getframe(1).f_code.co_filename.startswith(_GOVUK_TEMPLATES):
+                    return GovukOptionUndefined(obj=obj, name=attribute)
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _TemplateGlobals({} if d is None else d, self.globals)
 
 
 def build_environment(app_dir: Path = APP_DIR) -> Environment:

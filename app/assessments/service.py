@@ -176,6 +176,12 @@ async def list_for(
     return await views_of(rows)
 
 
+_EVIDENCE_CHOICES_SQL = (
+    "SELECT id, title, filename, effective_on FROM evidence WHERE organisation = {} "
+    "ORDER BY title LIMIT {}"
+)
+
+
 async def evidence_choices(
     actor: Actor, view: AssessmentView, include: list[str] | None = None, limit: int = 500
 ) -> list[dict[str, Any]]:
@@ -183,17 +189,26 @@ async def evidence_choices(
     when its document is old; items named in `include` are always there (if the organisation's)."""
     if not policy.can_see_organisation_data(actor, view.organisation["id"]):
         return []
-    columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
-    of_organisation = Evidence.organisation == view.organisation["id"]
-    rows = (
-        await Evidence.select(*columns).where(of_organisation).order_by(Evidence.title).limit(limit)
-    )
-    wanted = [u for u in (_uuid(i) for i in include or []) if u is not None]
-    missing = [u for u in wanted if u not in {r["id"] for r in rows}]
+    # Hand-written: every element page reads this, and Piccolo took longer to build the query
+    # than the database took to answer it.
+    rows = await Evidence.raw(_EVIDENCE_CHOICES_SQL, view.organisation["id"], limit)
+    listed = {views.as_uuid(r["id"]) for r in rows}
+    missing = [u for u in (_uuid(i) for i in include or []) if u is not None and u not in listed]
     if missing:
+        columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
+        of_organisation = Evidence.organisation == view.organisation["id"]
         rows += await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
     today = dt.date.today()
-    return [{**r, "stale": is_stale(r["effective_on"], today)} for r in rows]
+    return [
+        {
+            "id": views.as_uuid(r["id"]),
+            "title": r["title"],
+            "filename": r["filename"],
+            "effective_on": r["effective_on"],
+            "stale": is_stale(r["effective_on"], today),
+        }
+        for r in rows
+    ]
 
 
 # --- changing --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -80,7 +80,7 @@ class AssessmentView:
         return self.row["status"]
 
     def response(self, code: str) -> ResponseView:
-        return self.responses.get(code) or ResponseView(code)
+        return self.responses.get(code) or unanswered(code)
 
     def saved(self) -> dict[str, Saved]:
         return {code: r.saved for code, r in self.responses.items()}
@@ -104,7 +104,13 @@ class AssessmentView:
 
     @property
     def total(self) -> int:
-        return len(self.framework.elements())
+        return len(self.elements_by_code)
+
+
+@cache
+def unanswered(code: str) -> ResponseView:
+    """The view of an element with nothing saved (frozen, so one per code is shared)."""
+    return ResponseView(code)
 
 
 async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]:
@@ -137,10 +143,18 @@ def _responses_sql(count: int, one_element: bool = False) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
+def _evidence_id(text: str) -> UUID:
+    """An evidence id from its text: a page reads the same few dozen on every request, and
+    parsing a UUID costs more than finding it here (UUIDs are immutable, so they can be shared)."""
+    return UUID(text)
+
+
 def _view_of(row: dict[str, Any]) -> ResponseView:
     ids = row["evidence_ids"]
-    evidence = [UUID(i) for i in ids.split(",")] if ids else []
-    return response_view(row, evidence, row["updated_by_name"])
+    # Both databases give the canonical text of each id, so sorting the texts is sorting by str.
+    evidence = tuple(_evidence_id(i) for i in sorted(ids.split(","))) if ids else ()
+    return response_view(row, evidence, row["updated_by_name"], in_order=True)
 
 
 async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, ResponseView]]:
@@ -151,29 +165,29 @@ async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, Respo
     rows = await Response.raw(_responses_sql(len(assessment_ids)), *assessment_ids)
     found: dict[UUID, dict[str, ResponseView]] = defaultdict(dict)
     for row in rows:
-        found[_as_uuid(row["assessment"])][row["element_code"]] = _view_of(row)
+        found[as_uuid(row["assessment"])][row["element_code"]] = _view_of(row)
     return found
 
 
 async def response_of(assessment_id: UUID, code: str) -> ResponseView:
     """One element's saved response (revision 0 when there is none), as committed now."""
     rows = await Response.raw(_responses_sql(1, one_element=True), assessment_id, code)
-    return _view_of(rows[0]) if rows else ResponseView(code)
+    return _view_of(rows[0]) if rows else unanswered(code)
 
 
-def _as_uuid(value: UUID | str) -> UUID:
+def as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
 
 
 def response_view(
-    row: dict[str, Any], evidence: Iterable[UUID], updated_by: str | None
+    row: dict[str, Any], evidence: Iterable[UUID], updated_by: str | None, in_order: bool = False
 ) -> ResponseView:
     return ResponseView(
         code=row["element_code"],
         score=row["score"],
         not_applicable=bool(row["not_applicable"]),
         narrative=row["narrative"] or "",
-        evidence=tuple(sorted(evidence, key=str)),
+        evidence=tuple(evidence) if in_order else tuple(sorted(evidence, key=str)),
         revision=row["revision"],
         changed_since_submission=bool(row["changed_since_submission"]),
         updated_at=row["updated_at"],
