@@ -56,6 +56,8 @@ def _suite(database: str, scenarios: list[str], args: argparse.Namespace) -> lis
         args.element_page,
         "--task-list-page",
         args.task_list_page,
+        "--workers",
+        str(args.workers or ""),
     ]
     command += ["--quick"] * args.quick + ["--keep"] * args.keep
     if args.profile:
@@ -111,6 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--task-list-page", default="", metavar="PATH", help="the task list page's route"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="workers of the server that the pages' requests/s target is judged on (default: one "
+        "per core)",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep temp folders, logs and the PG database"

@@ -38,6 +38,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and every process below it (uvicorn's workers under its supervisor)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # gone since the listing
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        waiting += parents.get(current, [])
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the process and every process below it."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            total += cpu_seconds(member)
+        except OSError:
+            continue
+    return total
+
+
 def reset_peak(pid: int) -> bool:
     """Reset VmHWM to the current RSS (Linux 4.0+: write 5 to clear_refs)."""
     try:
@@ -53,8 +81,9 @@ class Server:
     Its stderr goes to a log file, read afterwards for "database is locked" and tracebacks.
     """
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int = 1) -> None:
         self.env = env
+        self.workers = workers
         self.port = free_port()
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
@@ -79,6 +108,8 @@ class Server:
             "warning",
             "--no-access-log",
         ]
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         # Browsers send the port in Host; the default allowed hosts name the bare address only.
         hosts = f"127.0.0.1,127.0.0.1:{self.port},localhost"
         env = {**os.environ, **self.env, "CHARTER_ALLOWED_HOSTS": hosts}

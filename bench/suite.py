@@ -97,11 +97,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temp folder and database")
     parser.add_argument("--element-page", default="")
     parser.add_argument("--task-list-page", default="")
+    parser.add_argument("--workers", default="")
     parser.add_argument("--profile", type=Path, default=None, help="folder for py-spy profiles")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     scenarios = [s for s in SCENARIOS if s in args.scenarios.split(",")]
-    options = {"element_page": args.element_page, "task_list_page": args.task_list_page}
+    options = {
+        "element_page": args.element_page,
+        "task_list_page": args.task_list_page,
+        "workers": args.workers,
+    }
     environment = prepare(args.database)
     try:
         figures = asyncio.run(_run(environment, scenarios, args.quick, options, args.profile))
