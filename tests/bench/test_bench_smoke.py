@@ -76,3 +76,34 @@ def test_table_marks_missed_targets_and_skipped_scenarios() -> None:
     rows = shown.splitlines()
     assert "MISS" in rows[2] and "pass" in rows[3] and "1.20x" in rows[3]
     assert rows[4].endswith("skipped: route missing")
+
+
+def test_a_server_with_workers_is_measured_with_every_process_below_it() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bench.server import cpu_seconds, process_tree, tree_cpu_seconds
+
+    busy = "import time; end = time.process_time() + 1.5\nwhile time.process_time() < end: pass"
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])",
+        ]
+    )
+    try:
+        while len(process_tree(parent.pid)) < 2 and parent.poll() is None:
+            pass
+        tree = process_tree(parent.pid)
+        assert tree[0] == parent.pid and len(tree) == 2
+        child = tree[1]
+        while cpu_seconds(child) < 0.2:
+            pass
+        assert tree_cpu_seconds(parent.pid) >= cpu_seconds(child) >= 0.2
+        assert os.getpid() not in tree
+    finally:
+        for pid in reversed(process_tree(parent.pid)):
+            os.kill(pid, 9)
+        parent.wait(timeout=30)
