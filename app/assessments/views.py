@@ -154,7 +154,7 @@ def _view_of(row: dict[str, Any]) -> ResponseView:
     ids = row["evidence_ids"]
     # Both databases give the canonical text of each id, so sorting the texts is sorting by str.
     evidence = tuple(_evidence_id(i) for i in sorted(ids.split(","))) if ids else ()
-    return response_view(row, evidence, row["updated_by_name"], in_order=True)
+    return response_view(row, evidence, row["updated_by_name"])
 
 
 async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, ResponseView]]:
@@ -180,14 +180,15 @@ def as_uuid(value: UUID | str) -> UUID:
 
 
 def response_view(
-    row: dict[str, Any], evidence: Iterable[UUID], updated_by: str | None, in_order: bool = False
+    row: dict[str, Any], evidence: tuple[UUID, ...], updated_by: str | None
 ) -> ResponseView:
+    """`evidence` in order of its ids' text."""
     return ResponseView(
         code=row["element_code"],
         score=row["score"],
         not_applicable=bool(row["not_applicable"]),
         narrative=row["narrative"] or "",
-        evidence=tuple(evidence) if in_order else tuple(sorted(evidence, key=str)),
+        evidence=evidence,
         revision=row["revision"],
         changed_since_submission=bool(row["changed_since_submission"]),
         updated_at=row["updated_at"],
