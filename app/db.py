@@ -8,14 +8,18 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 from app.sqlite_engine import BUSY_TIMEOUT_SECONDS, DurableSQLiteConnection, PooledSQLiteEngine
+
+if TYPE_CHECKING:
+    from piccolo.table import Table
 
 
 def engine_for(database_url: str) -> Engine:
@@ -82,6 +86,19 @@ async def transaction() -> AsyncIterator[Any]:
     else:
         async with db.transaction() as tx:
             yield tx
+
+
+async def read_by_key(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
+    """The rows of `sql` (Piccolo's "{}" placeholders), a read of a few rows found by an index.
+    On SQLite, outside a transaction, it runs at once rather than on the reads' thread (see
+    sqlite_engine); anything that may scan or return many rows belongs in table.raw()."""
+    db = table._meta.db
+    if isinstance(db, PooledSQLiteEngine) and db.current_transaction.get() is None:
+        query, values = QueryString(sql, *args).compile_string(engine_type=db.engine_type)
+        rows = db.read_at_once(query, values)
+        if rows is not None:
+            return rows
+    return list(await table.raw(sql, *args))
 
 
 def is_postgres() -> bool:

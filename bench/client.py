@@ -152,6 +152,18 @@ class Load:
     def errors(self, ok: tuple[int, ...] = (200,)) -> int:
         return sum(n for s, n in self.statuses.items() if s not in ok) + sum(self.failures.values())
 
+    @classmethod
+    def joined(cls, loads: list[Load]) -> Load:
+        """Several loads taken in turns, as one (their wall times added)."""
+        whole = cls()
+        for load in loads:
+            whole.latencies += load.latencies
+            whole.statuses += load.statuses
+            whole.failures += load.failures
+            whole.bodies_with += load.bodies_with
+            whole.elapsed += load.elapsed
+        return whole
+
     def error_note(self, ok: tuple[int, ...] = (200,)) -> str:
         parts = [f"{s} x{n}" for s, n in sorted(self.statuses.items()) if s not in ok]
         parts += [f"{k} x{n}" for k, n in sorted(self.failures.items())]

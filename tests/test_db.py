@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,72 @@ async def test_a_server_opens_its_whole_pool_at_start_and_it_works() -> None:
     finally:
         await db.stop()
         await db.start()
+
+
+_BY_SLUG = "SELECT slug, name FROM organisation WHERE slug = {}"
+
+
+async def test_a_read_by_key_answers_like_the_raw_query_and_sees_its_own_transaction() -> None:
+    await _add("keyed")
+    assert await db.read_by_key(Organisation, _BY_SLUG, "keyed") == await Organisation.raw(
+        _BY_SLUG, "keyed"
+    )
+    assert await db.read_by_key(Organisation, _BY_SLUG, "nobody") == []
+    async with db.transaction():
+        await Organisation(slug="in-flight", name="In Flight", kind="department").save()
+        # Inside a transaction it reads on the transaction's connection: its own change shows.
+        assert await db.read_by_key(Organisation, _BY_SLUG, "in-flight") == [
+            {"slug": "in-flight", "name": "In Flight"}
+        ]
+
+
+async def test_a_read_by_key_with_a_broken_query_raises_the_databases_error() -> None:
+    with pytest.raises(Exception, match="no_such_column"):
+        await db.read_by_key(Organisation, "SELECT no_such_column FROM organisation")
+
+
+@pytest.mark.skipif(db.is_postgres(), reason="SQLite's read on the event loop")
+async def test_a_read_by_key_that_finds_sqlite_locked_waits_off_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from piccolo.columns import Varchar
+    from piccolo.table import Table
+
+    # A database of its own, so that no other test's connection is open on it.
+    engine = db.engine_for(f"sqlite:///{tmp_path / 'locked.sqlite3'}")
+
+    class Thing(Table, db=engine):  # type: ignore[call-arg]
+        name = Varchar()
+
+    await Thing.create_table()
+    await Thing.insert(Thing(name="behind-the-lock"))
+    await engine.close_idle()
+    # Another process holding the database exclusively: even WAL readers must wait.
+    other = sqlite3.connect(engine.connection_kwargs["database"], isolation_level=None)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("UPDATE thing SET name = name")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    clock = asyncio.create_task(ticker())
+    read = asyncio.create_task(db.read_by_key(Thing, "SELECT name FROM thing WHERE id = {}", 1))
+    try:
+        await asyncio.sleep(0.3)
+        assert not read.done()  # still waiting for the lock...
+        assert ticks >= 10  # ...and the event loop went on meanwhile
+        other.execute("COMMIT")
+        other.close()  # the other process lets go
+        rows = await asyncio.wait_for(read, timeout=10)
+    finally:
+        clock.cancel()
+        other.close()
+        await engine.close_idle()
+    assert rows == [{"name": "behind-the-lock"}]

@@ -10,6 +10,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from app import db
 from app.accounts.actor import Actor
 from app.accounts.roles import Role
 from app.accounts.tables import ApiToken, User
@@ -44,7 +45,7 @@ def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
 
 
 async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
-    rows = await User.raw(_ACTOR_SQL, user_id, True)
+    rows = await db.read_by_key(User, _ACTOR_SQL, user_id, True)
     return _actor(rows[0], via_token) if rows else None
 
 
@@ -55,7 +56,7 @@ _LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 async def actor_from_token(token: str) -> Actor | None:
     """The active user a live (unrevoked) token belongs to, or None."""
-    rows = await ApiToken.raw(_TOKEN_SQL, token_hash(token), True)
+    rows = await db.read_by_key(ApiToken, _TOKEN_SQL, token_hash(token), True)
     if not rows:
         return None
     row = rows[0]
@@ -102,7 +103,9 @@ class AuthenticationMiddleware:
         return actor
 
 
-def require_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async on purpose: Litestar runs a plain function guard in a worker thread, and the hop
+    # there and back cost more than the check (0.1-0.2 ms on every signed-in page).
     if connection.scope.get("user") is None:
         raise NotAuthorizedException("Sign in to continue")
 

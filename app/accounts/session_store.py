@@ -7,6 +7,7 @@ import hashlib
 
 from litestar.stores.base import Store
 
+from app import db
 from app.accounts.tables import SessionEntry
 
 
@@ -53,7 +54,7 @@ class DatabaseStore(Store):
     async def read(self, key: str) -> tuple[bytes, dt.datetime] | None:
         """The live session's data and when it expires; an expired one is deleted."""
         hashed = _key(key)
-        rows = await SessionEntry.raw(_READ_SQL, hashed)
+        rows = await db.read_by_key(SessionEntry, _READ_SQL, hashed)
         if not rows:
             return None
         row = rows[0]

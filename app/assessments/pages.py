@@ -186,7 +186,7 @@ class AssessmentPages(Controller):
     async def element_page(
         self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID], code: FromPath[str]
     ) -> Template:
-        view = await service.get(current_actor(request), assessment_id)
+        view = await service.get_element(current_actor(request), assessment_id, code)
         return await self._element(request, view, code, ElementForm.of(view.response(code)), {})
 
     @post("/{assessment_id:uuid}/elements/{code:str}")

@@ -91,7 +91,7 @@ async def _visible_row(
         raise NotFound(NOT_FOUND)
     # SQLite's IMMEDIATE transaction already serialises writers.
     locking = _LOCKS[lock] if lock and db.is_postgres() else ""
-    rows = await Assessment.raw(_ROW_SQL + locking, wanted)
+    rows = await db.read_by_key(Assessment, _ROW_SQL + locking, wanted)
     if not rows:
         raise NotFound(NOT_FOUND)
     row = rows[0]
@@ -113,6 +113,14 @@ async def get(actor: Actor, assessment_id: UUID | str) -> AssessmentView:
     """The assessment with every saved response; NotFound when it is not visible to the actor."""
     row = await _visible_row(actor, assessment_id)
     (view,) = await views_of([row], with_certificates=True)
+    return view
+
+
+async def get_element(actor: Actor, assessment_id: UUID | str, code: str) -> AssessmentView:
+    """The assessment with one element's saved response only (what the element's page shows);
+    NotFound when it is not visible to the actor."""
+    row = await _visible_row(actor, assessment_id)
+    (view,) = await views_of([row], only_element=code)
     return view
 
 
@@ -176,10 +184,11 @@ async def list_for(
     return await views_of(rows)
 
 
-_EVIDENCE_CHOICES_SQL = (
-    "SELECT id, title, filename, effective_on FROM evidence WHERE organisation = {} "
-    "ORDER BY title LIMIT {}"
-)
+def _evidence_choices_sql() -> str:
+    return (
+        f"SELECT {views.plain()}id AS id, title, filename, effective_on FROM evidence "  # noqa: S608
+        "WHERE organisation = {} ORDER BY title LIMIT {}"
+    )
 
 
 async def evidence_choices(
@@ -191,7 +200,7 @@ async def evidence_choices(
         return []
     # Hand-written: every element page reads this, and Piccolo took longer to build the query
     # than the database took to answer it.
-    rows = await Evidence.raw(_EVIDENCE_CHOICES_SQL, view.organisation["id"], limit)
+    rows = await db.read_by_key(Evidence, _evidence_choices_sql(), view.organisation["id"], limit)
     listed = {views.as_uuid(r["id"]) for r in rows}
     missing = [u for u in (_uuid(i) for i in include or []) if u is not None and u not in listed]
     if missing:

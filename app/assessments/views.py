@@ -70,6 +70,8 @@ class AssessmentView:
     framework: Framework
     responses: dict[str, ResponseView] = field(default_factory=dict)
     certificate_id: UUID | None = None
+    # Set when only this element's response was read (an element's page): nothing else is known.
+    only_element: str | None = None
 
     @property
     def id(self) -> UUID:
@@ -83,6 +85,7 @@ class AssessmentView:
         return self.responses.get(code) or unanswered(code)
 
     def saved(self) -> dict[str, Saved]:
+        assert self.only_element is None, "a view of one element knows no other responses"
         return {code: r.saved for code, r in self.responses.items()}
 
     @cached_property
@@ -90,6 +93,7 @@ class AssessmentView:
         return {e.code: e for e in self.framework.elements()}
 
     def state_of(self, code: str) -> ElementState:
+        assert self.only_element in (None, code), "a view of one element knows no other responses"
         element = self.elements_by_code.get(code)
         assert element is not None, code
         saved = self.responses[code].saved if code in self.responses else None
@@ -123,6 +127,16 @@ async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]
     return {r["id"]: r for r in rows}
 
 
+def plain() -> str:
+    """What to put before a column in a SELECT for its value as SQLite stores it. Piccolo converts
+    every value of a typed column in Python (an integer through Decimal, a boolean from its text),
+    and a page reads hundreds; SQLite converts only a bare column, so "+r.score" (a no-op that
+    makes it an expression) comes back as stored: ints as ints, booleans as 0/1, UUIDs and times
+    as text.
+    Callers must take those as they are (bool(), as_uuid()). PostgreSQL's values are native."""
+    return "" if db.is_postgres() else "+"
+
+
 def _responses_sql(count: int, one_element: bool = False) -> str:
     """One query for the responses of `count` assessments (or of one element of one), each with
     its linked evidence ids as one comma-separated text (the databases name that aggregate
@@ -133,10 +147,14 @@ def _responses_sql(count: int, one_element: bool = False) -> str:
         else "group_concat(e.evidence, ',')"
     )
     wanted = ", ".join(["{}"] * count)
+    p = plain()
     # Only the fixed aggregate and "{}" placeholders are put into the text; values are bound.
     return (
-        "SELECT r.assessment, r.element_code, r.score, r.not_applicable, r.narrative, "  # noqa: S608
-        "r.revision, r.updated_at, r.changed_since_submission, u.name AS updated_by_name, "
+        f"SELECT {p}r.assessment AS assessment, r.element_code, {p}r.score AS score, "  # noqa: S608
+        f"{p}r.not_applicable AS not_applicable, r.narrative, {p}r.revision AS revision, "
+        f"{p}r.updated_at AS updated_at, "
+        f"{p}r.changed_since_submission AS changed_since_submission, "
+        "u.name AS updated_by_name, "
         f"(SELECT {joined} FROM response_evidence e WHERE e.response = r.id) AS evidence_ids "
         "FROM response r LEFT JOIN charter_user u ON u.id = r.updated_by "
         f"WHERE r.assessment IN ({wanted})" + (" AND r.element_code = {}" if one_element else "")
@@ -144,16 +162,16 @@ def _responses_sql(count: int, one_element: bool = False) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _evidence_id(text: str) -> UUID:
-    """An evidence id from its text: a page reads the same few dozen on every request, and
-    parsing a UUID costs more than finding it here (UUIDs are immutable, so they can be shared)."""
+def _uuid_of_text(text: str) -> UUID:
+    """An id from its text: a page reads the same few dozen on every request, and parsing a
+    UUID costs more than finding it here (UUIDs are immutable, so they can be shared)."""
     return UUID(text)
 
 
 def _view_of(row: dict[str, Any]) -> ResponseView:
     ids = row["evidence_ids"]
     # Both databases give the canonical text of each id, so sorting the texts is sorting by str.
-    evidence = tuple(_evidence_id(i) for i in sorted(ids.split(","))) if ids else ()
+    evidence = tuple(_uuid_of_text(i) for i in sorted(ids.split(","))) if ids else ()
     return response_view(row, evidence, row["updated_by_name"])
 
 
@@ -162,7 +180,7 @@ async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, Respo
     page that shows an assessment reads this on every request."""
     if not assessment_ids:
         return {}
-    rows = await Response.raw(_responses_sql(len(assessment_ids)), *assessment_ids)
+    rows = await db.read_by_key(Response, _responses_sql(len(assessment_ids)), *assessment_ids)
     found: dict[UUID, dict[str, ResponseView]] = defaultdict(dict)
     for row in rows:
         found[as_uuid(row["assessment"])][row["element_code"]] = _view_of(row)
@@ -171,12 +189,20 @@ async def responses_of(assessment_ids: list[UUID]) -> dict[UUID, dict[str, Respo
 
 async def response_of(assessment_id: UUID, code: str) -> ResponseView:
     """One element's saved response (revision 0 when there is none), as committed now."""
-    rows = await Response.raw(_responses_sql(1, one_element=True), assessment_id, code)
+    rows = await db.read_by_key(Response, _responses_sql(1, one_element=True), assessment_id, code)
     return _view_of(rows[0]) if rows else unanswered(code)
 
 
 def as_uuid(value: UUID | str) -> UUID:
-    return value if isinstance(value, UUID) else UUID(value)
+    return value if isinstance(value, UUID) else _uuid_of_text(value)
+
+
+def _stored_time(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamptz as plain() reads it from SQLite (its text, read as Piccolo reads it: UTC),
+    or as PostgreSQL gives it."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
 
 
 def response_view(
@@ -191,7 +217,7 @@ def response_view(
         evidence=evidence,
         revision=row["revision"],
         changed_since_submission=bool(row["changed_since_submission"]),
-        updated_at=row["updated_at"],
+        updated_at=_stored_time(row["updated_at"]),
         updated_by=updated_by,
     )
 
@@ -213,9 +239,10 @@ def decoded(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def views_of(
-    rows: list[dict[str, Any]], with_certificates: bool = False
+    rows: list[dict[str, Any]], with_certificates: bool = False, only_element: str | None = None
 ) -> list[AssessmentView]:
-    """Views of many assessment rows with a fixed number of queries (no N+1)."""
+    """Views of many assessment rows with a fixed number of queries (no N+1); with
+    `only_element`, of one row with that element's response alone (all its page shows)."""
     organisations = {
         r["organisation"]: {
             "id": r["organisation"],
@@ -229,7 +256,12 @@ async def views_of(
         r["organisation"] for r in rows if r["organisation"] not in organisations
     )
     frameworks = await versions_by_id(r["framework_version"] for r in rows)
-    responses = await responses_of([r["id"] for r in rows])
+    if only_element is None:
+        responses = await responses_of([r["id"] for r in rows])
+    else:
+        (row,) = rows
+        response = await response_of(row["id"], only_element)
+        responses = {row["id"]: {only_element: response} if response.revision else {}}
     certificates: dict[UUID, UUID] = {}
     concluded = [r["id"] for r in rows if r["status"] == CONCLUDED]  # only these have one
     if with_certificates and concluded:
@@ -245,6 +277,7 @@ async def views_of(
             framework=model_of(frameworks[row["framework_version"]]),
             responses=responses.get(row["id"], {}),
             certificate_id=certificates.get(row["id"]),
+            only_element=only_element,
         )
         for row in rows
     ]

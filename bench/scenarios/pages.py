@@ -35,6 +35,7 @@ from bench.server import Server, cpu_seconds, tree_cpu_seconds
 
 CONCURRENCY = 8
 ROUNDS = 5
+SLICES = 6  # turns each measurement takes within a round
 WORKER_ROUNDS = 3
 RECONNECT_EVERY = 25  # requests in all, across the clients, between two new connections
 MIN_RPS = 400
@@ -73,6 +74,19 @@ async def load(
     measured = await closed_loop(target.port, step, CONCURRENCY, seconds=ctx.scale(1.2, 3.0))
     used = used_by(target.pid) - cpu
     return measured, used / measured.count * 1000 if measured.count else None
+
+
+async def _slice(
+    ctx: Context, path: str, headers: dict[str, str], seconds: float
+) -> tuple[Load, float]:
+    """A closed loop on the one-process server, already warm: the load, server CPU seconds."""
+
+    async def step(connection: Connection, _: int) -> Any:
+        return await connection.request("GET", path, headers)
+
+    cpu = cpu_seconds(ctx.server.pid)
+    measured = await closed_loop(ctx.server.port, step, CONCURRENCY, seconds=seconds)
+    return measured, cpu_seconds(ctx.server.pid) - cpu
 
 
 def workers_wanted(ctx: Context) -> int:
@@ -188,13 +202,41 @@ async def measure(
     ctx: Context, path: str, headers: dict[str, str], template: Any, context: dict[str, Any]
 ) -> tuple[Round, list[Round]]:
     """ROUNDS rounds; the one with the median cost ratio is reported (a burst of noise on the
-    machine during one measurement moves one round, not the figure), all of them kept."""
+    machine during one measurement moves one round, not the figure), all of them kept.
+
+    Within a round the three take turns in SLICES short slices, so that a drift in the machine's
+    speed weighs on all three alike: measured one after another, 3 s each, rounds of the same
+    code on a shared VM ranged from 1.0x to 1.9x."""
     rounds = []
+    await load(ctx, HELLO, headers)  # warm up both
+    await load(ctx, path, headers)
     for _ in range(ROUNDS):
-        renders, render_cpu = bare_render(template, context, ctx.scale(0.3, 0.8))
-        hello, hello_cpu = await load(ctx, HELLO, headers)
-        page, cost = await load(ctx, path, headers)
-        rounds.append(Round(renders, render_cpu, hello, hello_cpu, page, cost))
+        renders: list[float] = []
+        render_cpu = 0.0
+        hellos: list[Load] = []
+        pages: list[Load] = []
+        hello_cpu = page_cpu = 0.0
+        for _ in range(SLICES):
+            times, cpu_each = bare_render(template, context, ctx.scale(0.3, 0.8) / SLICES)
+            renders += times
+            render_cpu += cpu_each * len(times)
+            hello, used = await _slice(ctx, HELLO, headers, ctx.scale(1.2, 3.0) / SLICES)
+            hellos.append(hello)
+            hello_cpu += used
+            page, used = await _slice(ctx, path, headers, ctx.scale(1.2, 3.0) / SLICES)
+            pages.append(page)
+            page_cpu += used
+        hello, page = Load.joined(hellos), Load.joined(pages)
+        rounds.append(
+            Round(
+                renders,
+                render_cpu / len(renders),
+                hello,
+                hello_cpu / hello.count * 1000 if hello.count else None,
+                page,
+                page_cpu / page.count * 1000 if page.count else None,
+            )
+        )
     return median_round(rounds, lambda r: r.ratio), rounds
 
 
