@@ -130,10 +130,9 @@ async def organisations_by_id(ids: Iterable[UUID]) -> dict[UUID, dict[str, Any]]
 def plain() -> str:
     """What to put before a column in a SELECT for its value as SQLite stores it. Piccolo converts
     every value of a typed column in Python (an integer through Decimal, a boolean from its text),
-    and a page reads hundreds; SQLite converts only a bare column, so "+r.score" (a no-op that
-    makes it an expression) comes back as stored: ints as ints, booleans as 0/1, UUIDs and times
-    as text.
-    Callers must take those as they are (bool(), as_uuid()). PostgreSQL's values are native."""
+    and a page reads hundreds; it converts only a bare column, so "+r.score" (a no-op that makes it
+    an expression) comes back as stored: ints as ints, booleans as 0/1, UUIDs and times as text.
+    Callers take those as they are (bool(), as_uuid()). PostgreSQL's values are native."""
     return "" if db.is_postgres() else "+"
 
 

@@ -93,6 +93,6 @@ def test_a_real_library_ticked_and_with_an_error() -> None:
     govuk, ours = _both(evidence, [str(evidence[1]["id"])], "Select at least one evidence item")
     assert ours == govuk
     assert "Complaints &lt;policy&gt; &amp; &#34;review&#34;" in ours
-    assert 'value="%s" checked' % evidence[1]["id"] in ours
+    assert f'value="{evidence[1]["id"]}" checked' in ours
     assert 'id="evidence-2-item-hint"' in ours and "govuk-form-group--error" in ours
     assert "more than 2 years old" in ours
