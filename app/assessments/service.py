@@ -201,23 +201,27 @@ async def evidence_choices(
     # Hand-written: every element page reads this, and Piccolo took longer to build the query
     # than the database took to answer it.
     rows = await db.read_by_key(Evidence, _evidence_choices_sql(), view.organisation["id"], limit)
-    listed = {views.as_uuid(r["id"]) for r in rows}
+    today = dt.date.today()
+    choices = [_choice(r, today) for r in rows]
+    listed = {c["id"] for c in choices}
     missing = [u for u in (_uuid(i) for i in include or []) if u is not None and u not in listed]
     if missing:
         columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
         of_organisation = Evidence.organisation == view.organisation["id"]
-        rows += await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
-    today = dt.date.today()
-    return [
-        {
-            "id": views.as_uuid(r["id"]),
-            "title": r["title"],
-            "filename": r["filename"],
-            "effective_on": r["effective_on"],
-            "stale": is_stale(r["effective_on"], today),
-        }
-        for r in rows
-    ]
+        linked = await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
+        choices += [_choice(r, today) for r in linked]
+    return choices
+
+
+def _choice(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """One evidence choice, whichever query read it (the id as text or as a UUID)."""
+    return {
+        "id": views.as_uuid(row["id"]),
+        "title": row["title"],
+        "filename": row["filename"],
+        "effective_on": row["effective_on"],
+        "stale": is_stale(row["effective_on"], today),
+    }
 
 
 # --- changing --------------------------------------------------------------------------------

@@ -55,8 +55,18 @@ def find_page(ctx: Context, option: str, shape: re.Pattern[str]) -> str | None:
 async def load(
     ctx: Context, path: str, headers: dict[str, str], server: Server | None = None
 ) -> tuple[Load, float | None]:
-    """The load, and the server's CPU milliseconds per request during it. On `server` (several
-    workers) instead of the one-process server when given, with connections renewed now and then."""
+    """The load after a warm-up, and the server's CPU milliseconds per request during it. On
+    `server` (several workers) instead of the one-process server when given."""
+    await _measured(ctx, path, headers, ctx.scale(0.3, 0.6), server)  # warm up
+    measured, used = await _measured(ctx, path, headers, ctx.scale(1.2, 3.0), server)
+    return measured, used / measured.count * 1000 if measured.count else None
+
+
+async def _measured(
+    ctx: Context, path: str, headers: dict[str, str], seconds: float, server: Server | None = None
+) -> tuple[Load, float]:
+    """A closed loop of `seconds`: the load and the server's CPU seconds (all its workers'). On
+    `server`, connections are renewed now and then."""
     target = server or ctx.server
     sent = 0
 
@@ -69,24 +79,9 @@ async def load(
         return reply
 
     used_by = cpu_seconds if server is None else tree_cpu_seconds
-    await closed_loop(target.port, step, CONCURRENCY, seconds=ctx.scale(0.3, 0.6))  # warm up
     cpu = used_by(target.pid)
-    measured = await closed_loop(target.port, step, CONCURRENCY, seconds=ctx.scale(1.2, 3.0))
-    used = used_by(target.pid) - cpu
-    return measured, used / measured.count * 1000 if measured.count else None
-
-
-async def _slice(
-    ctx: Context, path: str, headers: dict[str, str], seconds: float
-) -> tuple[Load, float]:
-    """A closed loop on the one-process server, already warm: the load, server CPU seconds."""
-
-    async def step(connection: Connection, _: int) -> Any:
-        return await connection.request("GET", path, headers)
-
-    cpu = cpu_seconds(ctx.server.pid)
-    measured = await closed_loop(ctx.server.port, step, CONCURRENCY, seconds=seconds)
-    return measured, cpu_seconds(ctx.server.pid) - cpu
+    measured = await closed_loop(target.port, step, CONCURRENCY, seconds=seconds)
+    return measured, used_by(target.pid) - cpu
 
 
 def workers_wanted(ctx: Context) -> int:
@@ -220,10 +215,10 @@ async def measure(
             times, cpu_each = bare_render(template, context, ctx.scale(0.3, 0.8) / SLICES)
             renders += times
             render_cpu += cpu_each * len(times)
-            hello, used = await _slice(ctx, HELLO, headers, ctx.scale(1.2, 3.0) / SLICES)
+            hello, used = await _measured(ctx, HELLO, headers, ctx.scale(1.2, 3.0) / SLICES)
             hellos.append(hello)
             hello_cpu += used
-            page, used = await _slice(ctx, path, headers, ctx.scale(1.2, 3.0) / SLICES)
+            page, used = await _measured(ctx, path, headers, ctx.scale(1.2, 3.0) / SLICES)
             pages.append(page)
             page_cpu += used
         hello, page = Load.joined(hellos), Load.joined(pages)
