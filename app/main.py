@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -38,6 +39,7 @@ from app.certificates import pages as certificates_pages
 from app.errors import DomainError
 from app.evidence.api import EvidenceController
 from app.evidence.pages import EvidencePages
+from app.evidence.staging import is_no_room
 from app.evidence.storage import storage_for
 from app.frameworks.api import FrameworksController
 from app.frameworks.pages import FrameworkPages
@@ -93,7 +95,12 @@ ROUTE_HANDLERS: list[Any] = [
 
 
 # Statuses without their own page share the page of the nearest kind of problem.
-_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 404, 409: 409, 413: 400, 422: 400}
+_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 404, 409: 409, 413: 400, 422: 400, 507: 507}
+NO_ROOM_MESSAGE = (
+    "The service has no room to save what you sent, so nothing was saved. Try again later, or"
+    " tell the service's administrator"
+)
+log = logging.getLogger("charter")
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -114,6 +121,16 @@ def _error_page(
 
 def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     return _error_page(request, exc.status_code, exc.message, **exc.extra)
+
+
+def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
+    """A full disk met outside our own writes (a form Litestar spools to a temporary file, say)
+    is the client's to hear about; any other OSError is a 500, logged."""
+    if is_no_room(exc):
+        log.warning("no room to save a request to %s: %s", request.url.path, exc)
+        return _error_page(request, 507, NO_ROOM_MESSAGE)
+    log.error("unexpected error answering %s", request.url.path, exc_info=exc)
+    return _error_page(request, 500, "Internal Server Error")
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -171,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[DocumentedErrors()],
         exception_handlers={
             DomainError: _domain_error,
+            OSError: _os_error,
             HTTPException: _http_error,
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,

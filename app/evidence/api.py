@@ -24,7 +24,7 @@ from app.accounts.auth import current_actor, require_user
 from app.evidence import service, serving
 from app.evidence.content_types import BY_MEDIA_TYPE
 from app.evidence.receiving import receive_form
-from app.openapi import downloads
+from app.openapi import downloads, error_responses
 
 UPLOAD_FIELDS: dict[str, Reference | Schema] = {
     "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
@@ -74,7 +74,12 @@ class EvidenceController(Controller):
         self.request_max_body_size = serving.body_limit(serving.settings_of(owner))
         super().__init__(owner)
 
-    @post("/", status_code=201, operation_class=UploadOperation)
+    @post(
+        "/",
+        status_code=201,
+        operation_class=UploadOperation,
+        responses=error_responses(507),  # the disk filled up: nothing was kept
+    )
     async def upload(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         """Upload one file (at most CHARTER_MAX_UPLOAD_MB) as a new evidence item."""
         actor = current_actor(request)

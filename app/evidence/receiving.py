@@ -1,12 +1,11 @@
 """Reading an upload request as it arrives: small form fields into memory, file parts straight
 into staging files. A large file is never held in memory nor copied twice, hashing and writing
-run in a worker thread while the next bytes are received, and a file over the limit stops the
+run in two threads while the next bytes are received, and a file over the limit stops the
 reading there (or, for a form that must be shown again, is skipped while the rest is read).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -20,13 +19,17 @@ from litestar.utils.scope.state import ScopeState
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from app.errors import Invalid, TooLarge
+from app.evidence.lanes import Lanes
 from app.evidence.staging import (
     CHUNK_BYTES,
+    NoRoom,
     Received,
     Receiver,
     Upload,
     copy_upload,
     discard,
+    no_room,
+    room_for,
     too_large_message,
 )
 from app.evidence.storage import Storage, storage_for
@@ -34,6 +37,7 @@ from app.settings import Settings
 
 MAX_FIELD_BYTES = 64 * 1024  # far above any text field's own limit
 MAX_PARTS = 64
+MAX_IN_FLIGHT = 4 * CHUNK_BYTES  # received but not yet both hashed and written
 
 
 @dataclass
@@ -46,8 +50,8 @@ class ReceivedForm:
 
 
 class _FilePart:
-    """Bytes of one file part, gathered (not copied) to 1 MiB, then hashed and written by two
-    worker threads while the next MiB arrives; a batch starts only when the previous one is done."""
+    """Bytes of one file part, gathered (not copied) into batches of 1 MiB and handed to the
+    upload's two lanes (lanes.py), which hash and write them while the next bytes arrive."""
 
     def __init__(self, name: str, receiver: Receiver, stop_when_too_large: bool) -> None:
         self.name = name
@@ -55,12 +59,13 @@ class _FilePart:
         self.stop_when_too_large = stop_when_too_large
         self.pieces: list[bytes] = []
         self.gathered = 0
-        self.pending: asyncio.Future[Any] | None = None
+        self.lanes: Lanes | None = None
         self.count = 0
         self.too_large = False
+        self.no_room = False
 
     async def feed(self, data: bytes) -> None:
-        if self.too_large:
+        if self.too_large or self.no_room:
             return
         self.count += len(data)
         if self.count > self.receiver.settings.max_upload_bytes:
@@ -75,32 +80,49 @@ class _FilePart:
         if self.gathered >= CHUNK_BYTES:
             await self._flush()
 
-    async def _flush(self) -> None:
-        await self._settle()
+    async def _flush(self, last: bool = False) -> None:
         pieces, size, self.pieces, self.gathered = self.pieces, self.gathered, [], 0
         self.receiver.count(size)
-        loop = asyncio.get_running_loop()
-        self.pending = asyncio.gather(
-            loop.run_in_executor(None, self.receiver.hash_pieces, pieces),
-            loop.run_in_executor(None, self.receiver.write_pieces, pieces),
-        )
+        try:
+            with room_for(self.receiver.filename):
+                if self.lanes is None and last:
+                    # The whole file in one batch: one worker thread, no lanes of its own.
+                    await anyio.to_thread.run_sync(self.receiver.hash_and_write, pieces)
+                    return
+                if self.lanes is None:
+                    receiver = self.receiver
+                    self.lanes = Lanes(receiver.hash_pieces, receiver.write_pieces, MAX_IN_FLIGHT)
+                await self.lanes.submit(pieces, size)
+        except NoRoom:
+            await self._refuse_for_no_room()
 
-    async def _settle(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            await pending
+    async def _refuse_for_no_room(self) -> None:
+        await self.abort()
+        if self.stop_when_too_large:
+            raise no_room(self.receiver.filename)
+        self.no_room = True  # the rest of its bytes are skipped; the form names the problem
 
     async def end(self) -> Received:
+        filename = self.receiver.filename
         if self.too_large:
-            return Received(None, "", self.count, self.receiver.filename, too_large=True)
-        if self.pieces:
-            await self._flush()
-        await self._settle()
+            return Received(None, "", self.count, filename, too_large=True)
+        if self.pieces and not self.no_room:
+            await self._flush(last=True)
+        if self.lanes is not None and not self.no_room:
+            try:
+                with room_for(filename):
+                    await self.lanes.finish()
+            except NoRoom:
+                await self._refuse_for_no_room()
+        if self.no_room:
+            return Received(None, "", self.count, filename, no_room=True)
         return self.receiver.close()
 
     async def abort(self) -> None:
-        with contextlib.suppress(Exception):
-            await self._settle()
+        if self.lanes is not None:
+            lanes, self.lanes = self.lanes, None
+            with contextlib.suppress(Exception):
+                await lanes.finish()
         self.receiver.discard()
 
 
@@ -141,8 +163,8 @@ async def receive_form(
     stop_when_too_large: bool = True,
 ) -> ReceivedForm:
     """The multipart form of `request`: text fields, and a Received for each of `file_fields`
-    that has a file. TooLarge as soon as a file passes the limit (or, if not stop_when_too_large,
-    a Received marked too_large). Invalid if the body is not a well-formed multipart form."""
+    that has a file. TooLarge as soon as a file passes the limit, NoRoom as soon as the disk has
+    no room for it (or, if not stop_when_too_large, a Received marked too_large or no_room). Invalid if the body is not a well-formed multipart form."""
     if ScopeState.from_scope(request.scope).form is not Empty:
         # The CSRF check already read the body, to find a form's token: take what it parsed.
         return await _from_parsed(request, settings, file_fields, stop_when_too_large)
@@ -213,12 +235,18 @@ async def _copy_parsed(
 ) -> Received:
     receiver = Receiver(store, upload.filename, settings)
     try:
-        return await anyio.to_thread.run_sync(copy_upload, cast(Upload, upload), receiver)
+        with room_for(upload.filename):
+            return await anyio.to_thread.run_sync(copy_upload, cast(Upload, upload), receiver)
     except TooLarge:
         receiver.discard()
         if stop_when_too_large:
             raise
         return Received(None, "", settings.max_upload_bytes + 1, upload.filename, too_large=True)
+    except NoRoom:
+        receiver.discard()
+        if stop_when_too_large:
+            raise
+        return Received(None, "", 0, upload.filename, no_room=True)
     except BaseException:
         receiver.discard()
         raise

@@ -27,7 +27,7 @@ from app.audit.service import record
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
 from app.evidence import content_types
 from app.evidence.freshness import is_stale
-from app.evidence.staging import Received, Staged, Upload, discard, stage
+from app.evidence.staging import NoRoom, Received, Staged, Upload, discard, room_for, stage
 from app.evidence.storage import read_chunks, storage_for
 from app.evidence.tables import Evidence
 from app.evidence.usage import EDITABLE_STATUSES, Usage, usage_rows, uuid_of, uuids_of
@@ -137,7 +137,8 @@ async def store_items(
                     uploaded_at=now,
                 )
                 await row.save()
-                await anyio.to_thread.run_sync(store.put, staged.tmp_path, staged.sha256)
+                with room_for(staged.filename):  # the row rolls back with the transaction
+                    await anyio.to_thread.run_sync(store.put, staged.tmp_path, staged.sha256)
                 result = to_dict(
                     {**row.to_dict(), "organisation_slug": org["slug"], "uploader_name": actor.name}
                 )
@@ -203,7 +204,7 @@ async def upload_many(
                 found.setdefault(f"{field}-{draft.ref}", message)
             try:
                 staged[draft.ref] = await stage(draft.upload, settings)
-            except (Invalid, TooLarge) as refused:
+            except (Invalid, TooLarge, NoRoom) as refused:
                 file_problem = refused.extra.get("problems", {}).get("file", refused.message)
                 found.setdefault(f"file-{draft.ref}", file_problem)
         if found:

@@ -8,22 +8,27 @@ straight from the request as it streams in (receiving.py feeds a Receiver).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 import anyio.to_thread
 
-from app.errors import Invalid, TooLarge
+from app.errors import DomainError, Invalid, TooLarge
 from app.evidence import content_types, filenames
 from app.evidence.storage import Storage, storage_for
 from app.settings import Settings
 
+log = logging.getLogger("charter.evidence")
 CHUNK_BYTES = 1024 * 1024
 WRITEBACK_BYTES = 8 * CHUNK_BYTES
+IOV_MAX = 1024  # Linux's limit on the pieces of one writev
 
 
 class Upload(Protocol):
@@ -42,6 +47,7 @@ class Received:
     size: int
     filename: str
     too_large: bool = False
+    no_room: bool = False  # the disk was full: nothing was kept
 
 
 @dataclass
@@ -53,6 +59,42 @@ class Staged:
     size: int
     file_type: content_types.FileType
     filename: str  # sanitised
+
+
+class NoRoom(DomainError):
+    """The evidence folder's disk (or the process's file size limit) has no room for a file."""
+
+    status_code = 507
+
+
+# No space left, over a disk quota, over the process's file size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_no_room(exc: OSError) -> bool:
+    return exc.errno in _NO_ROOM
+
+
+@contextlib.contextmanager
+def room_for(filename: str) -> Iterator[None]:
+    """Turn a full disk met while writing `filename` into NoRoom, saying so (and logging it:
+    the service's administrator needs to know)."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_no_room(exc):
+            raise
+        log.warning("no room to save an upload in the evidence store: %s", exc)
+        raise no_room(filename) from exc
+
+
+def no_room(filename: str) -> NoRoom:
+    shown = filenames.display_name(filename)
+    message = (
+        f"The selected file '{shown}' could not be saved because the evidence store is full."
+        " Nothing was saved. Try again later, or ask the service's administrator to make room"
+    )
+    return NoRoom(message, problems={"file": message})
 
 
 def too_large_message(filename: str, settings: Settings) -> str:
@@ -76,8 +118,11 @@ class Receiver:
 
     def write(self, data: bytes) -> None:
         self.count(len(data))
-        self.hash_pieces([data])
-        self.write_pieces([data])
+        self.hash_and_write([data])
+
+    def hash_and_write(self, pieces: Sequence[bytes]) -> None:
+        self.hash_pieces(pieces)
+        self.write_pieces(pieces)
 
     def count(self, size: int) -> None:
         """Add `size` bytes to the count; TooLarge once it passes the limit."""
@@ -93,7 +138,8 @@ class Receiver:
             self._digest.update(piece)
 
     def write_pieces(self, pieces: Sequence[bytes]) -> None:
-        self._out.writelines(pieces)
+        self._out.flush()
+        _write_all(self._out.fileno(), pieces)
         self._not_yet_flushing += sum(map(len, pieces))
         if self._not_yet_flushing >= WRITEBACK_BYTES:
             self._start_writeback()
@@ -116,6 +162,17 @@ class Receiver:
         self.store.discard(self.tmp_path)
 
 
+def _write_all(fd: int, pieces: Sequence[bytes]) -> None:
+    """Write every piece, in order, in as few system calls as the kernel allows."""
+    views = [memoryview(piece) for piece in pieces]
+    while views:
+        written = os.writev(fd, views[:IOV_MAX])
+        while views and written >= len(views[0]):
+            written -= len(views.pop(0))
+        if written:
+            views[0] = views[0][written:]
+
+
 def copy_upload(upload: Upload, receiver: Receiver) -> Received:
     """Copy a parsed upload into the receiver in 1 MiB chunks (blocking)."""
     upload.file.seek(0)
@@ -135,7 +192,8 @@ async def stage(source: Upload | Received | None, settings: Settings) -> Staged:
     else:
         receiver = Receiver(store, source.filename, settings)
         try:
-            received = await anyio.to_thread.run_sync(copy_upload, source, receiver)
+            with room_for(source.filename):
+                received = await anyio.to_thread.run_sync(copy_upload, source, receiver)
         except BaseException:
             receiver.discard()
             raise
@@ -145,6 +203,8 @@ async def stage(source: Upload | Received | None, settings: Settings) -> Staged:
 async def _check(received: Received, store: Storage, settings: Settings) -> Staged:
     shown = filenames.display_name(received.filename)
     try:
+        if received.no_room:
+            raise no_room(received.filename)
         if received.too_large or received.tmp_path is None:
             message = too_large_message(received.filename, settings)
             raise TooLarge(message, problems={"file": message})
