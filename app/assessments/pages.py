@@ -64,13 +64,14 @@ def _themes(view: AssessmentView) -> list[dict[str, Any]]:
         if view.status == lifecycle.Status.RETURNED
         else set()
     )
+    states = view.states
     return [
         {
             "theme": theme,
             "elements": [
                 {
                     "element": element,
-                    "state": view.state_of(element.code),
+                    "state": states[element.code],
                     "response": view.response(element.code),
                     "revisit": element.code in revisit,
                 }

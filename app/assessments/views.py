@@ -41,7 +41,7 @@ class ResponseView:
     updated_at: dt.datetime | None = None
     updated_by: str | None = None  # the person's name
 
-    @property
+    @cached_property  # a page asks for each response's state more than once
     def saved(self) -> Saved:
         return Saved(self.score, self.not_applicable, self.narrative, len(self.evidence))
 
@@ -99,10 +99,22 @@ class AssessmentView:
         saved = self.responses[code].saved if code in self.responses else None
         return progress.state_of(self.framework, element, saved)
 
+    @cached_property
+    def states(self) -> dict[str, ElementState]:
+        """Every element's state by code, in one pass (the task list shows them all)."""
+        assert self.only_element is None, "a view of one element knows no other responses"
+        framework, responses = self.framework, self.responses
+        return {
+            e.code: progress.state_of(
+                framework, e, r.saved if (r := responses.get(e.code)) else None
+            )
+            for e in framework.elements()
+        }
+
     def incomplete(self) -> dict[str, str]:
         return progress.incomplete(self.framework, self.saved())
 
-    @property
+    @cached_property  # a view's responses never change (the task list shows this twice)
     def completed(self) -> int:
         return progress.completed_count(self.framework, self.saved())
 
