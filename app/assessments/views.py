@@ -96,20 +96,20 @@ class AssessmentView:
         assert self.only_element in (None, code), "a view of one element knows no other responses"
         element = self.elements_by_code.get(code)
         assert element is not None, code
-        saved = self.responses[code].saved if code in self.responses else None
-        return progress.state_of(self.framework, element, saved)
+        return progress.state_of(self.framework, element, self._saved_of(code))
 
     @cached_property
     def states(self) -> dict[str, ElementState]:
         """Every element's state by code, in one pass (the task list shows them all)."""
         assert self.only_element is None, "a view of one element knows no other responses"
-        framework, responses = self.framework, self.responses
         return {
-            e.code: progress.state_of(
-                framework, e, r.saved if (r := responses.get(e.code)) else None
-            )
-            for e in framework.elements()
+            e.code: progress.state_of(self.framework, e, self._saved_of(e.code))
+            for e in self.framework.elements()
         }
+
+    def _saved_of(self, code: str) -> Saved | None:
+        response = self.responses.get(code)
+        return response.saved if response is not None else None
 
     def incomplete(self) -> dict[str, str]:
         return progress.incomplete(self.framework, self.saved())

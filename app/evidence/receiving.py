@@ -28,7 +28,6 @@ from app.evidence.staging import (
     Upload,
     copy_upload,
     discard,
-    no_room,
     room_for,
     too_large_message,
 )
@@ -94,13 +93,15 @@ class _FilePart:
                     self.lanes = Lanes(receiver.hash_pieces, receiver.write_pieces, MAX_IN_FLIGHT)
                 await self.lanes.submit(pieces, size)
         except NoRoom:
-            await self._refuse_for_no_room()
+            await self._give_up_for_no_room()
+            if self.stop_when_too_large:
+                raise
 
-    async def _refuse_for_no_room(self) -> None:
+    async def _give_up_for_no_room(self) -> None:
+        """Nothing of the file is kept; the rest of its bytes are skipped (a form that is shown
+        again names the problem)."""
         await self.abort()
-        if self.stop_when_too_large:
-            raise no_room(self.receiver.filename)
-        self.no_room = True  # the rest of its bytes are skipped; the form names the problem
+        self.no_room = True
 
     async def end(self) -> Received:
         filename = self.receiver.filename
@@ -113,7 +114,9 @@ class _FilePart:
                 with room_for(filename):
                     await self.lanes.finish()
             except NoRoom:
-                await self._refuse_for_no_room()
+                await self._give_up_for_no_room()
+                if self.stop_when_too_large:
+                    raise
         if self.no_room:
             return Received(None, "", self.count, filename, no_room=True)
         return self.receiver.close()
@@ -164,7 +167,8 @@ async def receive_form(
 ) -> ReceivedForm:
     """The multipart form of `request`: text fields, and a Received for each of `file_fields`
     that has a file. TooLarge as soon as a file passes the limit, NoRoom as soon as the disk has
-    no room for it (or, if not stop_when_too_large, a Received marked too_large or no_room). Invalid if the body is not a well-formed multipart form."""
+    no room for it (or, if not stop_when_too_large, a Received marked too_large or no_room).
+    Invalid if the body is not a well-formed multipart form."""
     if ScopeState.from_scope(request.scope).form is not Empty:
         # The CSRF check already read the body, to find a form's token: take what it parsed.
         return await _from_parsed(request, settings, file_fields, stop_when_too_large)
