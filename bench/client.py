@@ -132,6 +132,9 @@ class Load:
     failures: Counter[str] = field(default_factory=Counter)  # exceptions, by type
     elapsed: float = 0.0
     bodies_with: Counter[str] = field(default_factory=Counter)  # watched phrases seen in answers
+    # Latencies of the warm-up requests, in the order they were answered; their answers are
+    # counted in statuses, failures and bodies_with like the rest.
+    cold: list[float] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -181,33 +184,46 @@ async def closed_loop(
     seconds: float | None = None,
     per_client: int | None = None,
     watch: tuple[str, ...] = (),
+    warm_up: int = 0,
 ) -> Load:
     """`concurrency` clients, each on its own connection, each sending its next request as soon
     as the last one is answered, until `seconds` have passed or each has sent `per_client`.
-    `step(connection, client_number)` sends one request."""
+    `step(connection, client_number)` sends one request. With `warm_up`, each client first
+    connects and sends that many requests (their latencies kept apart, in Load.cold), and the
+    measured requests start once every client has."""
     assert seconds is not None or per_client is not None
     load = Load()
-    start = time.perf_counter()
-    deadline = start + seconds if seconds is not None else float("inf")
+    warm = asyncio.Barrier(concurrency)
+    start = deadline = 0.0
+
+    async def send(connection: Connection, n: int, latencies: list[float]) -> None:
+        began = time.perf_counter()
+        try:
+            reply = await step(connection, n)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            load.failures[type(exc).__name__] += 1
+            await connection.close()
+            return
+        latencies.append(time.perf_counter() - began)
+        load.statuses[reply.status] += 1
+        for phrase in watch:
+            if phrase.encode() in reply.body:
+                load.bodies_with[phrase] += 1
 
     async def client(n: int) -> None:
+        nonlocal start, deadline
         connection = Connection(port)
         sent = 0
         try:
+            for _ in range(warm_up):
+                await send(connection, n, load.cold)
+            await warm.wait()
+            if not start:  # the first client past the barrier starts the clock
+                start = time.perf_counter()
+                deadline = start + seconds if seconds is not None else float("inf")
             while time.perf_counter() < deadline and (per_client is None or sent < per_client):
                 sent += 1
-                began = time.perf_counter()
-                try:
-                    reply = await step(connection, n)
-                except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-                    load.failures[type(exc).__name__] += 1
-                    await connection.close()
-                    continue
-                load.latencies.append(time.perf_counter() - began)
-                load.statuses[reply.status] += 1
-                for phrase in watch:
-                    if phrase.encode() in reply.body:
-                        load.bodies_with[phrase] += 1
+                await send(connection, n, load.latencies)
         finally:
             await connection.close()
 

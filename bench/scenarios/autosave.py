@@ -8,6 +8,12 @@ client that does meet a 409 takes the stored revision from the answer and carrie
 the worst realistic case for locking: 32 people writing one assessment at once, every save taking
 that assessment's lock and appending to the one audit chain.
 
+Each client first connects and saves once, all at the same moment, before the measured saves
+begin: that first wave pays for 32 connections opened at once and for each statement's first
+preparation on each pooled database connection, which a server that has been running for more
+than a second has long paid. It is reported apart (a context row), and its answers count towards
+the errors. The hello-world floor warms up the same way.
+
 Floor: the hello-world route at the same concurrency, with the same cookies.
 Targets (issue 8): zero errors and no "database is locked", p99 under 100 ms on PostgreSQL.
 """
@@ -71,12 +77,14 @@ async def run(ctx: Context) -> list[Figure]:
         return reply
 
     cpu = cpu_seconds(ctx.server.pid)
-    floor = await closed_loop(ctx.server.port, hello, CLIENTS, per_client=saves)
-    floor_cpu = (cpu_seconds(ctx.server.pid) - cpu) / max(floor.count, 1) * 1000
+    floor = await closed_loop(ctx.server.port, hello, CLIENTS, per_client=saves, warm_up=1)
+    floor_cpu = (cpu_seconds(ctx.server.pid) - cpu) / max(floor.count + len(floor.cold), 1) * 1000
     mark = ctx.server.log_mark()
     cpu = cpu_seconds(ctx.server.pid)
-    result = await closed_loop(ctx.server.port, save, CLIENTS, per_client=saves, watch=(LOCKED,))
-    save_cpu = (cpu_seconds(ctx.server.pid) - cpu) / max(result.count, 1) * 1000
+    result = await closed_loop(
+        ctx.server.port, save, CLIENTS, per_client=saves, watch=(LOCKED,), warm_up=1
+    )
+    save_cpu = (cpu_seconds(ctx.server.pid) - cpu) / max(result.count + len(result.cold), 1) * 1000
     log = ctx.server.log_since(mark)
     locked = result.bodies_with[LOCKED] + log.count(LOCKED)
     errors = result.errors()
@@ -93,6 +101,17 @@ async def run(ctx: Context) -> list[Figure]:
             ratio_of(result.per_second, floor.per_second),
             database=db,
             note=f"{result.count} saves, {saves} per client, each its own element",
+        ),
+        Figure(
+            "autosave (32 clients)",
+            "first save, all at once",
+            max(result.cold, default=0.0) * 1000,
+            "ms",
+            max(floor.cold, default=0.0) * 1000,
+            "hello",
+            database=db,
+            note=f"slowest of the {len(result.cold)} warm-up saves (connecting, first statements);"
+            " not in p50 and p99",
         ),
         Figure(
             "autosave (32 clients)",

@@ -4,6 +4,7 @@ record that was altered, removed or forged."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,22 @@ async def test_each_change_is_recorded_with_who_what_and_after_in_a_chain(
     assert rows[0]["prev_hash"] == GENESIS
     assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(rows))
     assert await verify_chain() == (len(ids), None)
+
+
+async def test_text_beyond_ascii_is_hashed_as_the_verifier_reads_it(client: AsyncClient) -> None:
+    """On PostgreSQL the database computes each record's hash: it must hash the same UTF-8 bytes
+    as the Python that verifies the chain, whatever the text holds."""
+    admin = await make_user("admin")
+    headers = await bearer(admin)
+    names = ["Cyngor Sir Ynys Môn — “Gwasanaeth i Gwsmeriaid”", "Comhairle nan Eilean Siar ✓ 🏴"]
+    for slug, name in zip(("ynys-mon", "eilean-siar"), names, strict=True):
+        answer = await client.post(
+            "/api/v1/organisations", json={"slug": slug, "name": name}, headers=headers
+        )
+        assert answer.status_code == 201
+    rows = await AuditRecord.select().order_by(AuditRecord.id)
+    assert [json.loads(r["after"])["name"] for r in rows] == names
+    assert await verify_chain() == (2, None)
 
 
 async def test_verify_command_passes_an_intact_chain_and_names_a_tampered_record(

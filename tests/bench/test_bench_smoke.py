@@ -65,6 +65,34 @@ async def test_load_loop_counts_every_answer_from_a_real_server(live_port: int) 
     assert load.errors() == 0
 
 
+async def test_warm_up_requests_are_kept_apart_but_their_answers_still_count(
+    live_port: int,
+) -> None:
+    """The benchmark's latencies leave out each client's first (cold) request; a failure in it
+    must still show as an error."""
+    seen: list[int] = []
+    warm_answered = 0
+    warm_answered_when_measuring_began: list[int] = []
+
+    async def step(connection: Connection, n: int):  # type: ignore[no-untyped-def]
+        nonlocal warm_answered
+        seen.append(n)
+        warm = seen.count(n) == 1
+        if not warm:
+            warm_answered_when_measuring_began.append(warm_answered)
+        reply = await connection.request("GET", "/no-such-page" if warm and n == 0 else HELLO)
+        warm_answered += warm
+        return reply
+
+    load = await closed_loop(live_port, step, concurrency=3, per_client=4, warm_up=1)
+    assert len(load.cold) == 3
+    assert load.count == 12
+    # No measured request was sent before every client's warm-up had been answered.
+    assert min(warm_answered_when_measuring_began) == 3
+    assert dict(load.statuses) == {200: 14, 404: 1}
+    assert load.errors() == 1
+
+
 def test_table_marks_missed_targets_and_skipped_scenarios() -> None:
     shown = table(
         [
