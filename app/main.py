@@ -19,14 +19,16 @@ from litestar.exceptions import (
 )
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
 from app import db
 from app.accounts import api as accounts_api
+from app.accounts import sessions
 from app.accounts.admin_pages import UserAdminPages
 from app.accounts.auth import AuthenticationMiddleware
-from app.accounts.csrf import CharterCSRFMiddleware
+from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import RotatingSessionConfig
@@ -47,7 +49,7 @@ from app.league_tables import api as league_tables_api
 from app.league_tables import pages as league_tables_pages
 from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
-from app.openapi import DocumentedErrors
+from app.openapi import SECURITY_SCHEMES, DocumentedErrors
 from app.organisations import api as organisations_api
 from app.organisations.pages import OrganisationAdminPages
 from app.reports import api as reports_api
@@ -149,7 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     storage_for(settings)  # at start: removes uploads left half-written by a process that died
     session_config = RotatingSessionConfig(
         store="sessions",
-        key="charter_session",
+        key=sessions.COOKIE,
         max_age=settings.session_idle_minutes * 60,
         renew_on_access=True,
         secure=settings.https,
@@ -158,10 +160,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     csrf_config = CSRFConfig(
         secret=settings.secret_key,
-        cookie_name="charter_csrf",
+        cookie_name=CSRF_COOKIE,
         cookie_secure=settings.https,
         cookie_samesite="strict",
-        header_name="x-csrf-token",
+        header_name=CSRF_HEADER,
     )
     return Litestar(
         route_handlers=[
@@ -184,7 +186,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores={"sessions": DatabaseStore()},
         template_config=template_config(),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
-        openapi_config=OpenAPIConfig(title="Charter API", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Charter API",
+            version="1",
+            path="/schema",
+            components=Components(security_schemes=SECURITY_SCHEMES),
+        ),
         plugins=[DocumentedErrors()],
         exception_handlers={
             DomainError: _domain_error,

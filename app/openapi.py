@@ -16,13 +16,34 @@ from litestar.openapi.spec import (
     Operation,
     Reference,
     Schema,
+    SecurityScheme,
 )
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER
+from app.accounts.sessions import COOKIE
+
 API_V1 = "/api/v1/"
 CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
 FILE = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+
+# How a signed-in operation knows who is asking: either will do.
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
+    "token": SecurityScheme(
+        type="http",
+        scheme="bearer",
+        description="An API token, made with POST /api/v1/auth/tokens or on the account page",
+    ),
+    "session": SecurityScheme(
+        type="apiKey",
+        name=COOKIE,
+        security_scheme_in="cookie",
+        description=f"A browser's session after signing in; a change also needs the {CSRF_HEADER}"
+        f" header, carrying the value of the {CSRF_COOKIE} cookie",
+    ),
+}
+SIGNED_IN: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
 
 
 class FieldProblem(msgspec.Struct):
@@ -93,16 +114,20 @@ def statuses_for(
 
 
 class DocumentedErrors(ReceiveRoutePlugin):
-    """Adds the error answers to every /api/v1 handler as it is registered; a handler's own
-    `responses=` (e.g. 401 and 429 on sign-in) are kept and win."""
+    """Adds the error answers to every /api/v1 handler as it is registered, and to a handler that
+    needs someone signed in, the ways to be; a handler's own `responses=` (e.g. 401 and 429 on
+    sign-in) are kept and win."""
 
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute) or not route.path.startswith(API_V1):
             return
         for handler, kwargs_model in route.route_handler_map.values():
+            signed_in = any(layer.guards for layer in handler.ownership_layers)
+            if signed_in and not handler.security:
+                handler.security = SIGNED_IN
             statuses = statuses_for(
                 handler.http_methods,
-                signed_in=any(layer.guards for layer in handler.ownership_layers),
+                signed_in=signed_in,
                 has_path_parameters=bool(route.path_parameters),
                 has_query=bool(kwargs_model.expected_query_params),
             )

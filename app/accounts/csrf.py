@@ -13,7 +13,11 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-SESSION_COOKIE = "charter_session="
+from app.accounts.sessions import COOKIE
+
+SESSION_COOKIE = f"{COOKIE}="
+CSRF_COOKIE = "charter_csrf"
+CSRF_HEADER = "x-csrf-token"  # a change sent with the session cookie carries CSRF_COOKIE's value
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 

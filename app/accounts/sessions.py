@@ -25,6 +25,7 @@ from litestar.utils.dataclass import extract_dataclass_items
 from app.accounts.session_store import DatabaseStore, worth_renewing
 from app.accounts.sign_in import ROTATE
 
+COOKIE = "charter_session"  # the session cookie's name
 NEW_ID = "charter_new_session_id"
 LOADED = "charter_session_loaded"  # (stored bytes, expires_at) as read at the request's start
 

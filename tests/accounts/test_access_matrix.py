@@ -273,6 +273,36 @@ async def test_openapi_document_describes_every_api_route(
     assert documented == served_routes(app)
 
 
+async def test_openapi_document_names_the_sign_in_schemes_where_the_matrix_answers_401(
+    app: Litestar, client: httpx.AsyncClient
+) -> None:
+    """A script reading the document learns which operations need a token (or a session), and
+    they are exactly those that the matrix says answer 401 to someone signed out."""
+    document = (await client.get("/schema/openapi.json")).json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["token"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["token"]["description"],
+    }
+    assert (schemes["session"]["in"], schemes["session"]["name"]) == ("cookie", "charter_session")
+    routes = served_routes(app)
+    signed_out = {route_of(line, routes): line.expected["out"] for line in MATRIX}
+    checked = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            key = (method.upper(), _shape(path))
+            if method not in HTTP_METHODS or key not in signed_out:
+                continue
+            named = operation.get("security")
+            if signed_out[key] == 401:
+                assert named == [{"token": []}, {"session": []}], key
+            else:
+                assert named is None, key
+            checked += 1
+    assert checked == len(routes)
+
+
 # --- the matrix itself -----------------------------------------------------------------------
 
 
