@@ -19,6 +19,7 @@ from litestar.exceptions import (
 )
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
@@ -57,6 +58,7 @@ from app.reports import pages as reports_pages
 from app.settings import Settings
 from app.templating import STATIC_DIR, template_config
 from app.web import heap
+from app.web.api_reference import ApiReferencePage
 from app.web.health import healthz
 from app.web.pages import home
 from app.web.request_text import RefuseNulMiddleware
@@ -191,6 +193,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             path="/schema",
             components=Components(security_schemes=SECURITY_SCHEMES),
+            use_handler_docstrings=True,
+            render_plugins=[ApiReferencePage(), JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         plugins=[DocumentedErrors()],
         exception_handlers={

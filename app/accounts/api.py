@@ -53,11 +53,13 @@ class AuthController(Controller):
 
     @post("/logout", status_code=200, guards=[require_user])
     async def logout(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """Sign out: the session ends (its cookie is worthless from then on)."""
         sign_in.sign_out(request)
         return {"signed_out": True}
 
     @get("/me", guards=[require_user])
     async def me(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """Who is signed in: id, email, name, role and organisation."""
         return {"user": sign_in.actor_dict(current_actor(request))}
 
     @post("/tokens", status_code=201, guards=[require_user])
@@ -91,6 +93,7 @@ class UsersController(Controller):
     async def create(
         self, request: Request[Any, Any, Any], data: JSONBody[UserBody]
     ) -> dict[str, Any]:
+        """Admins: add a person with a role (and, for department roles, an organisation)."""
         return await service.create_user(
             current_actor(request),
             data.email,
@@ -112,6 +115,7 @@ class UsersController(Controller):
     async def show(
         self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
     ) -> dict[str, Any]:
+        """Admins: one user's details."""
         row = await service.get_user(current_actor(request), user_id)
         return service.user_dict(row, row["organisation_slug"])
 
@@ -127,6 +131,7 @@ class UsersController(Controller):
     async def change_role(
         self, request: Request[Any, Any, Any], user_id: FromPath[UUID], data: JSONBody[RoleBody]
     ) -> dict[str, Any]:
+        """Admins: give a user another role (a department role needs its organisation)."""
         return await service.change_role(
             current_actor(request), user_id, data.role, data.organisation
         )
@@ -142,4 +147,5 @@ class UsersController(Controller):
     async def reactivate(
         self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
     ) -> dict[str, Any]:
+        """Admins: let a deactivated user sign in again (their old tokens stay revoked)."""
         return await service.set_active(current_actor(request), user_id, True)

@@ -100,6 +100,7 @@ class AssessmentsController(Controller):
     async def show(
         self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID]
     ) -> dict[str, Any]:
+        """One assessment with every saved answer (404 when you may not see it)."""
         return assessment_json(await service.get(current_actor(request), assessment_id))
 
     @put("/{assessment_id:uuid}/responses/{code:str}")

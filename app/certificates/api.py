@@ -50,4 +50,5 @@ class CertificatesController(Controller):
     async def revoke(
         self, request: Request[Any, Any, Any], certificate: str, data: JSONBody[RevokeBody]
     ) -> dict[str, Any]:
+        """Lead assessors: revoke a certificate with a reason; checks show it revoked."""
         return await service.revoke(current_actor(request), certificate, data.reason)

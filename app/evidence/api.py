@@ -111,6 +111,7 @@ class EvidenceController(Controller):
     async def get_evidence(
         self, request: Request[Any, Any, Any], evidence_id: UUID
     ) -> dict[str, Any]:
+        """One evidence item: title, file name, type, size, SHA-256, dates, and where it is used."""
         return await service.get(current_actor(request), evidence_id)
 
     @get("/{evidence_id:uuid}/file", operation_class=downloads(*BY_MEDIA_TYPE))

@@ -17,6 +17,7 @@ class FrameworksController(Controller):
 
     @get("/", guards=[require_user])
     async def list_frameworks(self) -> list[dict[str, Any]]:
+        """Every loaded framework version."""
         return [service.summary(row) for row in await service.list_versions()]
 
     @get("/schema.json")
@@ -26,5 +27,6 @@ class FrameworksController(Controller):
 
     @get("/{slug:str}/{version:str}", guards=[require_user])
     async def get_version(self, slug: str, version: str) -> dict[str, Any]:
+        """One framework version with its themes, elements and scales."""
         row = await service.get_version(slug, version)
         return {**service.summary(row), "content": service.content_of(row)}

@@ -78,6 +78,8 @@ class ModerationController(Controller):
         code: str,
         data: JSONBody[ModerationBody],
     ) -> dict[str, Any]:
+        """The assigned assessor's score for one element; `revision` as for answers, and a
+        rationale where it differs from the department's."""
         answer = ModeratedAnswer(
             score=data.score,
             not_applicable=data.not_applicable,
@@ -93,6 +95,8 @@ class ModerationController(Controller):
     async def return_assessment(
         self, request: Request[Any, Any, Any], assessment_id: UUID, data: JSONBody[ReturnBody]
     ) -> dict[str, Any]:
+        """The assigned assessor sends the assessment back for more evidence, with a reason (and
+        perhaps the elements concerned)."""
         return await service.return_to_department(
             current_actor(request), assessment_id, data.reason, data.elements
         )
@@ -101,18 +105,22 @@ class ModerationController(Controller):
     async def complete(
         self, request: Request[Any, Any, Any], assessment_id: UUID
     ) -> dict[str, Any]:
+        """The assigned assessor finishes moderation; 422 naming unmoderated elements."""
         return await service.complete(current_actor(request), assessment_id)
 
     @post("/decide", status_code=200)
     async def decide(
         self, request: Request[Any, Any, Any], assessment_id: UUID, data: JSONBody[DecideBody]
     ) -> dict[str, Any]:
+        """A lead assessor who did not moderate it confirms (award and certificate) or refers
+        the assessment back to its assessor."""
         return await decision.decide(current_actor(request), assessment_id, data.outcome, data.note)
 
     @get("/calibration")
     async def assessment_calibration(
         self, request: Request[Any, Any, Any], assessment_id: UUID
     ) -> dict[str, Any]:
+        """The department's scores against the moderated ones, theme by theme."""
         return await calibration.for_assessment(current_actor(request), assessment_id)
 
 
@@ -135,4 +143,6 @@ class ModerationListsController(Controller):
     async def framework_calibration(
         self, request: Request[Any, Any, Any], slug: str
     ) -> dict[str, Any]:
+        """Every moderated or concluded assessment of the framework: departments' scores against
+        moderated ones, theme by theme."""
         return await calibration.for_framework(current_actor(request), slug)

@@ -28,10 +28,12 @@ class OrganisationsController(Controller):
     async def create(
         self, request: Request[Any, Any, Any], data: JSONBody[OrganisationBody]
     ) -> dict[str, Any]:
+        """Admins: add an organisation (slug, name, kind, perhaps a parent organisation)."""
         return await service.create(
             current_actor(request), data.slug, data.name, data.kind, data.parent
         )
 
     @get("/")
     async def list_organisations(self) -> list[dict[str, Any]]:
+        """Every organisation, by name."""
         return await service.list_all()

@@ -21,6 +21,9 @@ from app.reports import service
     responses=error_responses(409),  # the assessment is not concluded yet
 )
 async def board_report_pdf(request: Request[Any, Any, Any], assessment_id: UUID) -> Response[bytes]:
+    """The board report as a PDF: award, self-assessed against moderated scores by theme,
+    strengths and improvements, change since the last assessment, league table position and an
+    action plan. 409 until the assessment is concluded."""
     filename, data = await service.board_report_pdf(current_actor(request), assessment_id)
     return Response(
         data,
