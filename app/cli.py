@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
 import os
 import sys
@@ -230,9 +231,15 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain and name the first broken record."""
-    from app.audit.service import verify_chain
+@click.option(
+    "--anchor",
+    metavar="HASH",
+    help="The last record's hash as an earlier verify printed it: the chain must still hold it.",
+)
+def audit_verify(anchor: str | None) -> None:
+    """Recompute the hash chain and name the first broken record; print the last record's hash,
+    to keep outside the database and check against later with --anchor."""
+    from app.audit.service import holds, last_record, verify_chain
 
     checked, broken = run(verify_chain())
     if broken is not None:
@@ -240,7 +247,18 @@ def audit_verify() -> None:
             f"Audit chain broken at record {broken} (after {checked} good records)", err=True
         )
         sys.exit(1)
+    if anchor and not run(holds(anchor)):
+        click.echo(
+            f"Audit chain no longer holds the record with hash {anchor.strip()}: records were "
+            "removed from its end, or the whole chain was written again",
+            err=True,
+        )
+        sys.exit(1)
     click.echo(f"Audit chain intact: {checked} records")
+    last = run(last_record())
+    if last is not None:
+        at = last["at"].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        click.echo(f"Last record: {last['id']} at {at}, hash {last['hash']}")
 
 
 if __name__ == "__main__":

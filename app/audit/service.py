@@ -27,7 +27,8 @@ def record_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + _canonical(fields)).encode()).hexdigest()
 
 
-def _fields(row: dict[str, Any]) -> dict[str, Any]:
+def hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a stored record its hash covers, as record_hash() reads them."""
     at = row["at"]
     if isinstance(at, dt.datetime):
         at = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -93,12 +94,14 @@ async def record(
         # Serialise writers of the chain across every app process; the next statement, with a
         # snapshot taken after the lock is held, sees the last record committed.
         await AuditRecord.raw("SELECT pg_advisory_xact_lock(7243001)")
-        await AuditRecord.raw(_LINKED_INSERT_SQL, *values, _canonical(_fields(row)))
+        await AuditRecord.raw(_LINKED_INSERT_SQL, *values, _canonical(hashed_fields(row)))
         return
     # SQLite's write transaction already serialises writers.
     last = await AuditRecord.raw(_LAST_HASH_SQL)
     prev_hash = last[0]["hash"] if last else GENESIS
-    await AuditRecord.raw(_INSERT_SQL, *values, prev_hash, record_hash(prev_hash, _fields(row)))
+    await AuditRecord.raw(
+        _INSERT_SQL, *values, prev_hash, record_hash(prev_hash, hashed_fields(row))
+    )
 
 
 async def verify_chain() -> tuple[int, int | None]:
@@ -116,11 +119,29 @@ async def verify_chain() -> tuple[int, int | None]:
         if not rows:
             return checked, None
         for row in rows:
-            if row["prev_hash"] != prev_hash or row["hash"] != record_hash(prev_hash, _fields(row)):
+            if row["prev_hash"] != prev_hash or row["hash"] != record_hash(
+                prev_hash, hashed_fields(row)
+            ):
                 return checked, row["id"]
             prev_hash = row["hash"]
             checked += 1
             last_id = row["id"]
+
+
+async def last_record() -> dict[str, Any] | None:
+    """The newest record's id, time and hash: the chain's end, to note down somewhere else."""
+    return (
+        await AuditRecord.select(AuditRecord.id, AuditRecord.at, AuditRecord.hash)
+        .order_by(AuditRecord.id, ascending=False)
+        .first()
+    )
+
+
+async def holds(anchor: str) -> bool:
+    """Whether a record with this hash is still in the chain. With the chain intact, it is, and
+    everything before it unchanged, unless records were cut from the end past it or the chain
+    was rewritten (every hash computed again), which verify_chain alone cannot see."""
+    return await AuditRecord.exists().where(AuditRecord.hash == anchor.strip().lower())
 
 
 # --- browsing ---------------------------------------------------------------------------------
@@ -190,7 +211,7 @@ async def search(
         return [], total
     rows = await query.limit(per_page).offset((max(page, 1) - 1) * per_page)
     for row in rows:
-        row.update(_fields(row) | {"at": row["at"]})
+        row.update(hashed_fields(row) | {"at": row["at"]})
     return rows, total
 
 

@@ -3,6 +3,7 @@ record that was altered, removed or forged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -14,7 +15,7 @@ from httpx import AsyncClient
 
 from app import db
 from app.accounts.actor import SystemActor
-from app.audit.service import GENESIS, record, verify_chain
+from app.audit.service import GENESIS, hashed_fields, record, record_hash, verify_chain
 from app.audit.tables import AuditRecord
 from app.organisations.tables import Organisation
 from tests.factories import bearer, make_user
@@ -81,7 +82,12 @@ async def test_verify_command_passes_an_intact_chain_and_names_a_tampered_record
     ids = await some_changes(client)
     intact = charter("audit", "verify")
     assert intact.returncode == 0, intact.stderr
-    assert intact.stdout.strip() == f"Audit chain intact: {len(ids)} records"
+    last = await AuditRecord.select().order_by(AuditRecord.id, ascending=False).first()
+    at = last["at"].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert intact.stdout.splitlines() == [
+        f"Audit chain intact: {len(ids)} records",
+        f"Last record: {last['id']} at {at}, hash {last['hash']}",
+    ]
 
     # Someone with database access rewrites history: the second organisation was "really" another.
     forged = """UPDATE audit_record SET after = '{"slug": "forged"}' WHERE id = %d"""
@@ -89,6 +95,44 @@ async def test_verify_command_passes_an_intact_chain_and_names_a_tampered_record
     broken = charter("audit", "verify")
     assert broken.returncode == 1
     assert broken.stderr.strip() == f"Audit chain broken at record {ids[1]} (after 1 good records)"
+
+
+async def test_an_anchor_noted_earlier_catches_records_cut_from_the_end(
+    client: AsyncClient,
+) -> None:
+    """Removing the newest records leaves a chain that is intact as far as it goes; the hash an
+    earlier verify printed, kept outside the database, shows the cut."""
+    ids = await some_changes(client)
+    noted = charter("audit", "verify").stdout.splitlines()[-1].rsplit(" ", 1)[-1]
+    assert charter("audit", "verify", "--anchor", noted).returncode == 0
+    await AuditRecord.delete().where(AuditRecord.id == ids[-1])
+    assert await verify_chain() == (len(ids) - 1, None)  # the chain alone cannot tell
+    cut = charter("audit", "verify", "--anchor", noted)
+    assert cut.returncode == 1
+    assert cut.stderr.strip() == (
+        f"Audit chain no longer holds the record with hash {noted}: records were removed from "
+        "its end, or the whole chain was written again"
+    )
+
+
+async def test_an_anchor_catches_a_chain_written_again_from_the_start(client: AsyncClient) -> None:
+    ids = await some_changes(client)
+    noted = charter("audit", "verify").stdout.splitlines()[-1].rsplit(" ", 1)[-1]
+    # A thorough forger changes the first record and recomputes every hash after it.
+    await AuditRecord.update({AuditRecord.actor_label: "someone-else"}).where(
+        AuditRecord.id == ids[0]
+    )
+    prev_hash = GENESIS
+    for row in await AuditRecord.select().order_by(AuditRecord.id):
+        new_hash = record_hash(prev_hash, hashed_fields(row))
+        await AuditRecord.update(
+            {AuditRecord.prev_hash: prev_hash, AuditRecord.hash: new_hash}
+        ).where(AuditRecord.id == row["id"])
+        prev_hash = new_hash
+    assert await verify_chain() == (len(ids), None)
+    again = charter("audit", "verify", "--anchor", noted)
+    assert again.returncode == 1
+    assert "no longer holds the record" in again.stderr
 
 
 async def test_a_deleted_record_is_caught_at_the_next_one(client: AsyncClient) -> None:
