@@ -28,7 +28,7 @@ from app import db
 from app.accounts import api as accounts_api
 from app.accounts import sessions
 from app.accounts.admin_pages import UserAdminPages
-from app.accounts.auth import AuthenticationMiddleware
+from app.accounts.auth import PASSWORD_PAGE, AuthenticationMiddleware, PasswordChangeNeeded
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
@@ -137,6 +137,10 @@ def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:
     return _error_page(request, 500, "Internal Server Error")
 
 
+def _choose_a_password(_: Request[Any, Any, Any], __: PasswordChangeNeeded) -> Response[Any]:
+    return Redirect(PASSWORD_PAGE, status_code=303)
+
+
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -199,6 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[DocumentedErrors()],
         exception_handlers={
             DomainError: _domain_error,
+            PasswordChangeNeeded: _choose_a_password,
             OSError: _os_error,
             HTTPException: _http_error,
             NotFoundException: _http_error,

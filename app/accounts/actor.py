@@ -16,6 +16,7 @@ class Actor:
     role: Role
     organisation_id: UUID | None
     via_token: bool = False
+    must_change_password: bool = False
 
     @property
     def is_department(self) -> bool:

@@ -80,6 +80,7 @@ class UserAdminPages(Controller):
                     form.role,
                     form.password,
                     form.organisation or None,
+                    temporary_password=True,
                 )
             except Invalid as exc:
                 errors = exc.problems

@@ -101,6 +101,7 @@ class UsersController(Controller):
             data.role,
             data.password,
             data.organisation,
+            temporary_password=True,
         )
 
     @get("/")

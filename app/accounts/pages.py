@@ -100,21 +100,23 @@ class AccountPages(Controller):
         )
 
     @get("/password")
-    async def password_form(self, request: Request[Any, Any, Any], changed: str = "") -> Template:
-        return _password_page(request, {}, changed=changed == "yes")
+    async def password_form(
+        self, request: Request[Any, Any, Any], changed: str = "", first: str = ""
+    ) -> Template:
+        return _password_page(request, {}, changed=changed == "yes", first=first == "yes")
 
     @post("/password")
     async def change_password(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = PasswordForm.parse(await request.form())
+        actor = current_actor(request)
         try:
-            await service.change_password(
-                current_actor(request), form.current_password, form.new_password
-            )
+            await service.change_password(actor, form.current_password, form.new_password)
         except Invalid as exc:
             return _password_page(request, exc.problems, 400)
         if request.session:
             sign_in.renew_session_id(request)
-        return _see_other("/account/password?changed=yes")
+        first = "&first=yes" if actor.must_change_password else ""
+        return _see_other(f"/account/password?changed=yes{first}")
 
 
 async def _tokens_page(
@@ -134,12 +136,14 @@ def _password_page(
     errors: dict[str, str],
     status: int = 200,
     changed: bool = False,
+    first: bool = False,
 ) -> Template:
     return Template(
         "accounts/password.html",
         context={
             "errors": errors,
             "changed": changed,
+            "first": first,
             "min_length": MIN_LENGTH,
             "current_user": current_actor(request),
         },

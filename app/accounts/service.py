@@ -38,6 +38,7 @@ def user_dict(row: dict[str, Any], organisation_slug: str | None = None) -> dict
         "role": row["role"],
         "organisation": organisation_slug,
         "active": row["active"],
+        "must_change_password": bool(row["must_change_password"]),
     }
 
 
@@ -71,7 +72,11 @@ async def create_user(
     role: str,
     password: str,
     organisation: str | None = None,
+    *,
+    temporary_password: bool = False,
 ) -> dict[str, Any]:
+    """A new user. `temporary_password`: someone other than the person chose it (an admin on the
+    web or through the API), so the web pages ask them for their own before anything else."""
     _require(policy.may_manage_users(actor), "Only an administrator can create users")
     email, name, role = normalise_email(email), (name or "").strip(), (role or "").strip()
     organisation = (organisation or "").strip() or None
@@ -95,7 +100,14 @@ async def create_user(
     async with db.transaction():
         if await User.exists().where(User.email == email):
             raise Invalid({"email": f"A user with email {email} already exists"})
-        user = User(email=email, name=name, role=role, organisation=org_id, password_hash=hashed)
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            organisation=org_id,
+            password_hash=hashed,
+            must_change_password=temporary_password,
+        )
         await user.save()
         result = user_dict(user.to_dict(), organisation)
         await record(actor, "user.create", "user", user.id, after=result)
@@ -150,7 +162,9 @@ async def change_password(actor: Actor, current: str, new: str) -> None:
         raise Invalid(problems)
     hashed = await hash_password(new)
     async with db.transaction():
-        await User.update({User.password_hash: hashed}).where(User.id == actor.id)
+        await User.update({User.password_hash: hashed, User.must_change_password: False}).where(
+            User.id == actor.id
+        )
         await record(actor, "user.password_change", "user", actor.id)
 
 
@@ -161,6 +175,7 @@ def _user_columns() -> list[Any]:
         User.name,
         User.role,
         User.active,
+        User.must_change_password,
         User.organisation,
         User.created_at,
         User.last_signed_in_at,

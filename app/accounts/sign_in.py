@@ -23,6 +23,7 @@ def actor_dict(actor: Actor) -> dict[str, Any]:
         "name": actor.name,
         "role": actor.role.value,
         "organisation_id": str(actor.organisation_id) if actor.organisation_id else None,
+        "must_change_password": actor.must_change_password,
     }
 
 

@@ -25,6 +25,8 @@ class User(Table, tablename="charter_user"):
     )  # department roles: their own; assessors: employer
     password_hash = Varchar(length=255, secret=True)  # argon2id PHC string
     active = Boolean(default=True)  # deactivated users keep their history but cannot sign in
+    # Their password was chosen by an administrator: the web pages ask for their own first.
+    must_change_password = Boolean(default=False)
     created_at = Timestamptz()
     last_signed_in_at = Timestamptz(null=True, default=None)
 
