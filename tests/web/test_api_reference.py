@@ -73,3 +73,16 @@ async def test_a_signed_in_reader_gets_the_same_page_in_their_layout(client: Asy
     page = await client.get("/schema", headers=await bearer(lead))
     assert page.status_code == 200
     assert "API reference" in page.text
+
+
+async def test_the_audit_filters_are_listed_and_still_checked(client: AsyncClient) -> None:
+    html = BeautifulSoup((await client.get("/schema")).text, "html.parser")
+    sections = {h.text.strip(): h.find_parent("section") for h in html.select("section h3")}
+    names = [row.find("code").text for row in sections["GET /api/v1/audit"].select("tbody tr")]
+    assert names == ["actor", "action", "object_type", "object_id", "date_from", "date_to", "page"]
+    admin = await make_user("admin")
+    answer = await client.get("/api/v1/audit?date_from=2026-02-30", headers=await bearer(admin))
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == {
+        "date_from": "Date from must be a real date, like 2026-11-22"
+    }
