@@ -26,13 +26,12 @@ from litestar.static_files import create_static_files_router
 
 from app import db
 from app.accounts import api as accounts_api
-from app.accounts import sessions
 from app.accounts.admin_pages import UserAdminPages
 from app.accounts.auth import PASSWORD_PAGE, AuthenticationMiddleware, PasswordChangeNeeded
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
-from app.accounts.sessions import RotatingSessionConfig
+from app.accounts.sessions import COOKIE, RotatingSessionConfig
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
 from app.audit.api import AuditController
@@ -157,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     storage_for(settings)  # at start: removes uploads left half-written by a process that died
     session_config = RotatingSessionConfig(
         store="sessions",
-        key=sessions.COOKIE,
+        key=COOKIE,
         max_age=settings.session_idle_minutes * 60,
         renew_on_access=True,
         secure=settings.https,
