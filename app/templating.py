@@ -36,6 +36,11 @@ WEB_DIR = APP_DIR / "web"
 STATIC_DIR = WEB_DIR / "static"
 ASSET_PATH = "/assets"
 SERVICE_NAME = "Charter"
+# On every page's footer (a page may pass footer_links of its own instead).
+FOOTER_LINKS = (
+    {"href": "/verify", "text": "Check a certificate"},
+    {"href": "/schema", "text": "API reference"},
+)
 LONDON = ZoneInfo("Europe/London")
 
 # Unresolved, like the paths PackageLoader gives the templates it compiles.
@@ -240,6 +245,7 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
     env.globals.update(
         asset_path=ASSET_PATH,
         service_name=SERVICE_NAME,
+        default_footer_links=FOOTER_LINKS,
         service_navigation=service_navigation,
         nav_for=nav_for,
     )

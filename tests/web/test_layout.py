@@ -121,7 +121,10 @@ async def test_page_carries_no_govuk_branding(client: AsyncTestClient[Litestar])
     assert "GOV.UK" not in soup.get_text()
     assert "Crown copyright" not in soup.get_text()
     assert "govuk-logo" not in response.text and "govuk-header" not in response.text
-    assert soup.find("footer") is not None
+    footer = soup.find("footer")
+    assert footer is not None
+    links = {a.get_text(strip=True): a["href"] for a in footer.find_all("a")}
+    assert links == {"Check a certificate": "/verify", "API reference": "/schema"}
 
 
 async def test_no_inline_script_or_style(client: AsyncTestClient[Litestar]) -> None:
