@@ -184,6 +184,25 @@ def users_create(
     click.echo(f"Created user {user['email']} ({user['role']})")
 
 
+@users.command("set-password")
+@click.option("--email", required=True)
+@click.option(
+    "--password-stdin", is_flag=True, required=True, help="read the password from standard input"
+)
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """A new password for someone who forgot theirs (an administrator locked out, say): the web
+    pages ask them to choose their own when they next sign in."""
+    from app.accounts.service import set_password, user_id_for
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    async def set_it() -> dict[str, Any]:
+        return await set_password(CLI, await user_id_for(email), password)
+
+    user = run(set_it())
+    click.echo(f"New password set for {user['email']}: they will choose their own at sign-in")
+
+
 @main.group()
 def tokens() -> None:
     """Manage API tokens."""

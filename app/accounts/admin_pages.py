@@ -89,8 +89,12 @@ class UserAdminPages(Controller):
         return await _new_user_page(request, form, errors, 400)
 
     @get("/{user_id:uuid}")
-    async def show(self, request: Request[Any, Any, Any], user_id: FromPath[UUID]) -> Template:
-        return await _user_page(request, user_id, RoleForm(), {})
+    async def show(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID], password: str = ""
+    ) -> Template:
+        # ?password=set after a new password was given: a banner says so (not a password).
+        just_set = password == "set"  # noqa: S105
+        return await _user_page(request, user_id, None, {}, password_set=just_set)
 
     @post("/{user_id:uuid}/role")
     async def change_role(
@@ -108,6 +112,20 @@ class UserAdminPages(Controller):
             else:
                 return _see_other(f"/admin/users/{user_id}")
         return await _user_page(request, user_id, form, errors, 400)
+
+    @post("/{user_id:uuid}/password")
+    async def set_password(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        form = await request.form()
+        password = form.get("password")
+        try:
+            await service.set_password(
+                current_actor(request), user_id, password if isinstance(password, str) else ""
+            )
+        except Invalid as exc:
+            return await _user_page(request, user_id, None, exc.problems, 400)
+        return _see_other(f"/admin/users/{user_id}?password=set")
 
     @post("/{user_id:uuid}/deactivate")
     async def deactivate(
@@ -144,13 +162,15 @@ async def _new_user_page(
 async def _user_page(
     request: Request[Any, Any, Any],
     user_id: UUID,
-    form: RoleForm,
+    form: RoleForm | None,
     errors: dict[str, str],
     status: int = 200,
+    password_set: bool = False,
 ) -> Template:
+    """`form`: the role form as it was sent, or None for the user's current role."""
     actor = current_actor(request)
     user = await service.get_user(actor, user_id)
-    if not errors:
+    if form is None:
         form = RoleForm(user["role"], user["organisation_slug"] or "")
     return Template(
         "accounts/user.html",
@@ -161,6 +181,8 @@ async def _user_page(
             "role_labels": ROLE_LABELS,
             "tokens": await service.list_tokens(actor, user_id),
             "is_self": user["id"] == actor.id,
+            "password_set": password_set,
+            "min_length": MIN_LENGTH,
             "current_user": actor,
             **await _choices(),
         },

@@ -32,6 +32,10 @@ class UserBody(msgspec.Struct):
     organisation: str | None = None
 
 
+class PasswordBody(msgspec.Struct):
+    password: str
+
+
 class RoleBody(msgspec.Struct):
     role: str
     organisation: str | None = None
@@ -143,6 +147,14 @@ class UsersController(Controller):
     ) -> dict[str, Any]:
         """The user can no longer sign in and their tokens are revoked; their history stays."""
         return await service.set_active(current_actor(request), user_id, False)
+
+    @post("/{user_id:uuid}/password", status_code=200)
+    async def set_password(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID], data: JSONBody[PasswordBody]
+    ) -> dict[str, Any]:
+        """Admins: a new password for someone who forgot theirs; the web pages then ask them for
+        their own before anything else. Not for your own: use /account/password."""
+        return await service.set_password(current_actor(request), user_id, data.password)
 
     @post("/{user_id:uuid}/reactivate", status_code=200)
     async def reactivate(

@@ -242,6 +242,35 @@ async def change_role(
     return user_dict(after, after["organisation_slug"])
 
 
+async def user_id_for(email: str) -> UUID:
+    """The id of the user with this email (any case); NotFound naming it otherwise."""
+    row = await User.select(User.id).where(User.email == normalise_email(email)).first()
+    if row is None:
+        raise NotFound(f"No user has the email address {normalise_email(email)}")
+    return row["id"]
+
+
+async def set_password(actor: AnyActor, user_id: UUID, password: str) -> dict[str, Any]:
+    """An administrator gives someone else a new password, for a person who forgot theirs: the web
+    pages then ask that person for their own before anything else. Their sessions and API tokens
+    are left as they are (deactivating someone ends both)."""
+    _require(policy.may_manage_users(actor), "Only an administrator can set a user's password")
+    row = await get_user(actor, user_id)
+    if isinstance(actor, Actor) and actor.id == user_id:
+        raise Forbidden("Change your own password on your account page, /account/password")
+    problem = password_problem(password or "", row["email"], row["name"])
+    if problem:
+        raise Invalid({"password": problem})
+    hashed = await hash_password(password)
+    async with db.transaction():
+        await User.update({User.password_hash: hashed, User.must_change_password: True}).where(
+            User.id == user_id
+        )
+        await record(actor, "user.password_set", "user", user_id)
+    row["must_change_password"] = True
+    return user_dict(row, row["organisation_slug"])
+
+
 async def set_active(actor: AnyActor, user_id: UUID, active: bool) -> dict[str, Any]:
     """Deactivate (or reactivate) someone: they keep their history but cannot sign in, and their
     API tokens are revoked so that reactivating them does not bring old tokens back."""

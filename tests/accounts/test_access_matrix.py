@@ -56,6 +56,7 @@ GET    /users/{id}                         -          | 401 200 403 403  403 403
 GET    /users/{id}/tokens                  -          | 401 200 404 404  404 404   404   404  404
 PUT    /users/{id}/role                    -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/deactivate              -          | 401 200 403 403  403 403   403   403  403
+POST   /users/{id}/password                -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{inactive}/reactivate        -          | 401 200 403 403  403 403   403   403  403
 
 POST   /organisations                      -          | 401 201 403 403  403 403   403   403  403
@@ -120,6 +121,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "password": "plum tractor umbrella seventeen lanterns",
     },
     "PUT /users/{id}/role": {"role": "assessor"},
+    "POST /users/{id}/password": {"password": "violet harbour seventeen kettles"},
     "POST /organisations": {"slug": "new-organisation-{n}", "name": "New Organisation {n}"},
     "POST /assessments": {"organisation": "{org}", "framework": "{slug}"},
     "PUT /assessments/{id}/responses/{code}": {

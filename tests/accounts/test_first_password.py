@@ -1,5 +1,6 @@
-"""A person whose first password an administrator chose is asked for their own before the web
-pages let them do anything else; the API (scripts) is not held up, but says so."""
+"""A person whose password an administrator chose (when adding them, or later for someone who
+forgot theirs) is asked for their own before the web pages let them do anything else; the API
+(scripts) is not held up, but says so."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import sys
 from httpx import ASGITransport, AsyncClient
 from litestar import Litestar
 
+from app.accounts.password_rules import password_problem
 from app.accounts.tables import User
 from app.audit.tables import AuditRecord
-from tests.accounts.support import heading, page, post_form, sign_in_with_form
-from tests.factories import bearer, csrf_token, make_organisation, make_user, web_sign_in
+from tests.accounts.support import error_summary, heading, page, post_form, sign_in_with_form
+from tests.factories import (
+    PASSWORD,
+    bearer,
+    csrf_token,
+    make_organisation,
+    make_user,
+    web_sign_in,
+)
 
 GIVEN = "glass orbit lantern pickle"
 OWN = "copper kettle harbour lantern"
@@ -143,3 +152,97 @@ async def test_people_who_chose_their_own_are_not_asked(client: AsyncClient) -> 
     signed_in = await sign_in_with_form(client, "first@example.gov.uk", OWN)
     landing = await client.get(signed_in.headers["location"], follow_redirects=True)
     assert (landing.status_code, landing.url.path) == (200, "/admin/users")
+
+
+# --- an administrator sets a new password for someone who forgot theirs -------------------------
+
+NEW_GIVEN = "violet harbour seventeen kettles"
+
+
+async def test_an_admin_sets_a_new_password_and_the_person_chooses_their_own(
+    app: Litestar, client: AsyncClient
+) -> None:
+    org = await make_organisation(slug="dwp")
+    grace = await make_user("dept_lead", org, email="grace@example.gov.uk", name="Grace Hopper")
+    await web_sign_in(client, await make_user("admin"))
+    user_page = f"/admin/users/{grace['id']}"
+    weak = await post_form(client, f"{user_page}/password", {"password": "short"})
+    assert weak.status_code == 400
+    assert error_summary(weak) == [password_problem("short", grace["email"], grace["name"])]
+    assert page(weak).select_one("input#password").get("value") in (None, "")  # never sent back
+    assert "Department lead" in page(weak).select_one(".govuk-summary-list").get_text()
+    set_ = await post_form(client, f"{user_page}/password", {"password": NEW_GIVEN})
+    assert (set_.status_code, set_.headers["location"]) == (303, f"{user_page}?password=set")
+    shown = await client.get(set_.headers["location"])
+    assert "A new password is set. Grace Hopper will be asked to choose" in shown.text
+    assert "The one an administrator chose" in shown.text
+
+    async with browser(app) as person:
+        old = await sign_in_with_form(person, "grace@example.gov.uk", PASSWORD)
+        assert old.status_code == 400  # the old password no longer works
+        signed_in = await sign_in_with_form(person, "grace@example.gov.uk", NEW_GIVEN)
+        landing = await person.get(signed_in.headers["location"], follow_redirects=True)
+        assert landing.url.path == "/account/password"
+    record = await AuditRecord.select().where(AuditRecord.action == "user.password_set").first()
+    assert record["object_id"] == str(grace["id"]) and NEW_GIVEN not in str(record)
+
+
+async def test_the_api_sets_a_password_but_not_ones_own(client: AsyncClient) -> None:
+    admin = await make_user("admin")
+    someone = await make_user("assessor")
+    headers = await bearer(admin)
+    answer = await client.post(
+        f"/api/v1/users/{someone['id']}/password", json={"password": NEW_GIVEN}, headers=headers
+    )
+    assert answer.status_code == 200
+    assert answer.json()["must_change_password"] is True
+    own = await client.post(
+        f"/api/v1/users/{admin['id']}/password", json={"password": NEW_GIVEN}, headers=headers
+    )
+    assert own.status_code == 403
+    assert "/account/password" in own.json()["detail"]
+    common = await client.post(
+        f"/api/v1/users/{someone['id']}/password",
+        json={"password": "passwordpassword"},
+        headers=headers,
+    )
+    assert common.status_code == 422 and "password" in common.json()["problems"]
+
+
+async def test_a_locked_out_admin_is_given_a_new_password_on_the_command_line(
+    client: AsyncClient,
+) -> None:
+    admin = await make_user("admin", email="only.admin@example.gov.uk")
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "app.cli", "users", "set-password"),
+            *("--email", "Only.Admin@example.gov.uk", "--password-stdin"),
+        ],
+        input=NEW_GIVEN,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "New password set for only.admin@example.gov.uk: they will choose their own at sign-in"
+    )
+    signed_in = await sign_in_with_form(client, admin["email"], NEW_GIVEN)
+    landing = await client.get(signed_in.headers["location"], follow_redirects=True)
+    assert landing.url.path == "/account/password"
+    nobody = subprocess.run(
+        [
+            *(sys.executable, "-m", "app.cli", "users", "set-password"),
+            *("--email", "nobody@example.gov.uk", "--password-stdin"),
+        ],
+        input=NEW_GIVEN,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert nobody.returncode == 1
+    assert nobody.stderr.strip() == "error: No user has the email address nobody@example.gov.uk"
