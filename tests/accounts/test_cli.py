@@ -3,31 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from httpx import AsyncClient
 
 from app.accounts.tables import ApiToken, User
 from app.accounts.tokens import token_hash
+from tests.accounts.support import charter
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "glass orbit lantern pickle"
-
-
-def charter(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        input=stdin,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 async def test_first_admin_is_created_from_the_command_line_and_can_sign_in_and_get_a_token(

@@ -4,17 +4,20 @@ forgot theirs) is asked for their own before the web pages let them do anything 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from httpx import ASGITransport, AsyncClient
 from litestar import Litestar
 
 from app.accounts.password_rules import password_problem
 from app.accounts.tables import User
 from app.audit.tables import AuditRecord
-from tests.accounts.support import error_summary, heading, page, post_form, sign_in_with_form
+from tests.accounts.support import (
+    charter,
+    error_summary,
+    heading,
+    page,
+    post_form,
+    sign_in_with_form,
+)
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -135,18 +138,10 @@ async def test_the_api_says_so_but_does_not_hold_scripts_up(client: AsyncClient)
 async def test_people_who_chose_their_own_are_not_asked(client: AsyncClient) -> None:
     """The first administrator, made on the command line with a password they typed, and the
     people in the tests' factories (as the demo's) go straight to their pages."""
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "app.cli", "users", "create"),
-            *("--email", "first@example.gov.uk", "--name", "First Admin", "--role", "admin"),
-            "--password-stdin",
-        ],
-        input=OWN,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = charter(
+        *("users", "create", "--email", "first@example.gov.uk", "--name", "First Admin"),
+        *("--role", "admin", "--password-stdin"),
+        stdin=OWN,
     )
     assert result.returncode == 0, result.stderr
     signed_in = await sign_in_with_form(client, "first@example.gov.uk", OWN)
@@ -213,17 +208,13 @@ async def test_a_locked_out_admin_is_given_a_new_password_on_the_command_line(
     client: AsyncClient,
 ) -> None:
     admin = await make_user("admin", email="only.admin@example.gov.uk")
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "app.cli", "users", "set-password"),
-            *("--email", "Only.Admin@example.gov.uk", "--password-stdin"),
-        ],
-        input=NEW_GIVEN,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = charter(
+        "users",
+        "set-password",
+        "--email",
+        "Only.Admin@example.gov.uk",
+        "--password-stdin",
+        stdin=NEW_GIVEN,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
@@ -232,17 +223,13 @@ async def test_a_locked_out_admin_is_given_a_new_password_on_the_command_line(
     signed_in = await sign_in_with_form(client, admin["email"], NEW_GIVEN)
     landing = await client.get(signed_in.headers["location"], follow_redirects=True)
     assert landing.url.path == "/account/password"
-    nobody = subprocess.run(
-        [
-            *(sys.executable, "-m", "app.cli", "users", "set-password"),
-            *("--email", "nobody@example.gov.uk", "--password-stdin"),
-        ],
-        input=NEW_GIVEN,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    nobody = charter(
+        "users",
+        "set-password",
+        "--email",
+        "nobody@example.gov.uk",
+        "--password-stdin",
+        stdin=NEW_GIVEN,
     )
     assert nobody.returncode == 1
     assert nobody.stderr.strip() == "error: No user has the email address nobody@example.gov.uk"
