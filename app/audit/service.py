@@ -55,10 +55,11 @@ _LAST_HASH_SQL = f"SELECT hash FROM {_TABLE} ORDER BY id DESC LIMIT 1"  # noqa: 
 _INSERT_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['{}'] * 10)})"  # noqa: S608
 # PostgreSQL links the record to the last one itself, so that the chain's lock is held for one
 # statement fewer: the same hash as record_hash(), of the same canonical text.
-_PREV = f"COALESCE(({_LAST_HASH_SQL}), '{GENESIS}')"
 _LINKED_INSERT_SQL = (
-    f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['{}'] * 8)}, {_PREV}, "  # noqa: S608
-    f"encode(sha256(convert_to({_PREV} || {{}}, 'UTF8')), 'hex'))"
+    f"WITH prev AS (SELECT COALESCE(({_LAST_HASH_SQL}), '{GENESIS}') AS hash) "  # noqa: S608
+    f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['{}'] * 8)}, "
+    "(SELECT hash FROM prev), "
+    "encode(sha256(convert_to((SELECT hash FROM prev) || {}, 'UTF8')), 'hex'))"
 )
 
 

@@ -1,34 +1,20 @@
-"""Helpers for the accounts tests: the real command, form posts with the CSRF token, reading pages."""
+"""Helpers for the accounts tests: form posts with the CSRF token, and reading pages."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from httpx import AsyncClient, Response
+from httpx import ASGITransport, AsyncClient, Response
+from litestar import Litestar
 
 from app.accounts.tables import SessionEntry
 from tests.factories import PASSWORD, csrf_token
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def charter(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """The real `charter` command in its own process, against the test database."""
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        input=stdin,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def browser(app: Litestar) -> AsyncClient:
+    """Another browser: its own cookie jar."""
+    return AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver.local")
 
 
 async def post_form(client: AsyncClient, path: str, data: dict[str, Any] | None = None) -> Response:

@@ -7,7 +7,7 @@ from httpx import AsyncClient
 
 from app.accounts.tables import ApiToken, User
 from app.accounts.tokens import token_hash
-from tests.accounts.support import charter
+from tests.command import charter
 
 PASSPHRASE = "glass orbit lantern pickle"
 

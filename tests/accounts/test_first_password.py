@@ -4,20 +4,21 @@ forgot theirs) is asked for their own before the web pages let them do anything 
 
 from __future__ import annotations
 
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from litestar import Litestar
 
 from app.accounts.password_rules import password_problem
 from app.accounts.tables import User
 from app.audit.tables import AuditRecord
 from tests.accounts.support import (
-    charter,
+    browser,
     error_summary,
     heading,
     page,
     post_form,
     sign_in_with_form,
 )
+from tests.command import charter
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -29,10 +30,6 @@ from tests.factories import (
 
 GIVEN = "glass orbit lantern pickle"
 OWN = "copper kettle harbour lantern"
-
-
-def browser(app: Litestar) -> AsyncClient:
-    return AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver.local")
 
 
 async def admin_adds_grace(client: AsyncClient) -> None:

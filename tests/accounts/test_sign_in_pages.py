@@ -4,20 +4,22 @@ them."""
 from __future__ import annotations
 
 import pytest
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from litestar import Litestar
 
 from app.accounts.sign_in import local_path
 from app.audit.tables import AuditRecord
-from tests.accounts.support import error_summary, heading, page, post_form, sign_in_with_form
+from tests.accounts.support import (
+    browser,
+    error_summary,
+    heading,
+    page,
+    post_form,
+    sign_in_with_form,
+)
 from tests.factories import PASSWORD, make_organisation, make_user
 
 PLANTED = "f" * 64
-
-
-def browser(app: Litestar) -> AsyncClient:
-    """Another browser: its own cookie jar."""
-    return AsyncClient(transport=ASGITransport(app=app), base_url="http://testserver.local")
 
 
 async def test_sign_in_page_asks_for_email_and_password(client: AsyncClient) -> None:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from httpx import AsyncClient
 
@@ -18,22 +14,8 @@ from app.accounts.actor import SystemActor
 from app.audit.service import GENESIS, hashed_fields, record, record_hash, verify_chain
 from app.audit.tables import AuditRecord
 from app.organisations.tables import Organisation
+from tests.command import charter
 from tests.factories import bearer, make_user
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def charter(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command, in its own process, against the test database (it is the environment's)."""
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 async def some_changes(client: AsyncClient) -> list[int]:
