@@ -249,10 +249,22 @@ def audit() -> None:
     """Inspect the audit record."""
 
 
+def _hash_option(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise click.BadParameter(
+            "must be the 64-character hash that `charter audit verify` printed"
+        )
+    return value
+
+
 @audit.command("verify")
 @click.option(
     "--anchor",
     metavar="HASH",
+    callback=_hash_option,
     help="The last record's hash as an earlier verify printed it: the chain must still hold it.",
 )
 def audit_verify(anchor: str | None) -> None:

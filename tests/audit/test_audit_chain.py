@@ -97,6 +97,14 @@ async def test_an_anchor_noted_earlier_catches_records_cut_from_the_end(
     )
 
 
+async def test_an_anchor_that_is_not_a_hash_is_named_as_such(client: AsyncClient) -> None:
+    await some_changes(client)
+    typo = charter("audit", "verify", "--anchor", "3f9c…e1")
+    assert typo.returncode == 2
+    assert "Invalid value for '--anchor': must be the 64-character hash" in typo.stderr
+    assert typo.stdout == ""
+
+
 async def test_an_anchor_catches_a_chain_written_again_from_the_start(client: AsyncClient) -> None:
     ids = await some_changes(client)
     noted = charter("audit", "verify").stdout.splitlines()[-1].rsplit(" ", 1)[-1]
