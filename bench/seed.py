@@ -211,14 +211,16 @@ async def sessions_for(
     not accept such a session (`probe` answers other than 200), they sign in over HTTP instead."""
     from litestar.middleware.session.server_side import ServerSideSessionBackend
 
-    from app.accounts.auth import SESSION_STARTED, SESSION_USER
+    from app.accounts.auth import new_session
     from app.accounts.session_store import DatabaseStore
+    from app.accounts.tables import User
 
     store = DatabaseStore()
     jars = []
     for user in users:
         session_id = secrets.token_hex(32)
-        data = {SESSION_USER: str(user["id"]), SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat()}
+        row = await User.select(User.password_hash).where(User.id == user["id"]).first()
+        data = new_session(user["id"], row["password_hash"] if row else "")
         await store.set(session_id, ServerSideSessionBackend.serialize_data(data), expires_in=3600)
         jars.append({"charter_session": session_id})
     connection = Connection(server.port)

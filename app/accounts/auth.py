@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -18,12 +19,13 @@ from app.accounts.tokens import token_hash
 
 SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
+SESSION_PASSWORD = "password_stamp"  # noqa: S105 (a session key, not a password)
 
 
 # Both queries run on every request: hand-written, as building them with Piccolo (the token's
 # one through a foreign key) cost more CPU than the database took to answer.
 _ACTOR_SQL = (
-    "SELECT id, email, name, role, organisation, must_change_password "  # noqa: S608
+    "SELECT id, email, name, role, organisation, must_change_password, password_hash "  # noqa: S608
     f"FROM {User._meta.tablename} "
     "WHERE id = {} AND active = {}"
 )
@@ -50,6 +52,29 @@ def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
 async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
     rows = await db.read_by_key(User, _ACTOR_SQL, user_id, True)
     return _actor(rows[0], via_token) if rows else None
+
+
+def password_stamp(password_hash: str) -> str:
+    """What a session keeps of the password it was begun with: a digest of the password's hash
+    (whose salt is secret, so the digest reveals nothing). A new password, chosen by the person
+    or set by an admin, no longer matches, and every session begun with the old one ends."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def new_session(user_id: Any, password_hash: str) -> dict[str, str]:
+    """The session sign-in starts."""
+    return {
+        SESSION_USER: str(user_id),
+        SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat(),
+        SESSION_PASSWORD: password_stamp(password_hash),
+    }
+
+
+async def _actor_for_session(session: dict[str, Any]) -> Actor | None:
+    rows = await db.read_by_key(User, _ACTOR_SQL, session[SESSION_USER], True)
+    if not rows or session.get(SESSION_PASSWORD) != password_stamp(rows[0]["password_hash"]):
+        return None
+    return _actor(rows[0])
 
 
 # last_used_at is for people deciding which token to revoke: minute precision is plenty, and
@@ -96,12 +121,16 @@ class AuthenticationMiddleware:
         if header.lower().startswith("bearer "):
             return await actor_from_token(header[7:].strip())
         session: dict[str, Any] = scope.get("session") or {}  # type: ignore[assignment]
-        user_id = session.get(SESSION_USER)
-        if not user_id:
+        if not session.get(SESSION_USER):
             return None
-        actor = None if session_expired(session, self.absolute_hours) else await _actor_for(user_id)
+        actor = (
+            None
+            if session_expired(session, self.absolute_hours)
+            else await _actor_for_session(session)
+        )
         if actor is None:
-            # Too old, or the person was deactivated: the session ends (its row is deleted).
+            # Too old, the person deactivated, or their password changed since: the session
+            # ends (its row is deleted).
             session.clear()
         return actor
 

@@ -110,11 +110,12 @@ class AccountPages(Controller):
         form = PasswordForm.parse(await request.form())
         actor = current_actor(request)
         try:
-            await service.change_password(actor, form.current_password, form.new_password)
+            password_hash = await service.change_password(
+                actor, form.current_password, form.new_password
+            )
         except Invalid as exc:
             return _password_page(request, exc.problems, 400)
-        if request.session:
-            sign_in.renew_session_id(request)
+        sign_in.password_changed(request, password_hash)
         first = "&first=yes" if actor.must_change_password else ""
         return _see_other(f"/account/password?changed=yes{first}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -114,8 +115,16 @@ async def create_user(
     return result
 
 
-async def authenticate(email: str, password: str, client: str | None = None) -> Actor | None:
-    """The actor for these credentials, or None. Costs the same whether or not the email exists;
+@dataclass(frozen=True)
+class Authenticated:
+    actor: Actor
+    password_hash: str  # as stored after this sign-in (which may have upgraded it)
+
+
+async def authenticate(
+    email: str, password: str, client: str | None = None
+) -> Authenticated | None:
+    """Who these credentials belong to, or None. Costs the same whether or not the email exists;
     raises TooManyAttempts (for any email, known or not) after repeated failures."""
     email, password = normalise_email(email), password or ""
     await throttle.check(email, client)
@@ -132,19 +141,22 @@ async def authenticate(email: str, password: str, client: str | None = None) -> 
         return None
     await throttle.clear(email)
     changes: dict[Any, Any] = {User.last_signed_in_at: dt.datetime.now(dt.UTC)}
-    if needs_rehash(row["password_hash"]):
-        changes[User.password_hash] = await hash_password(password)
+    password_hash = row["password_hash"]
+    if needs_rehash(password_hash):
+        password_hash = changes[User.password_hash] = await hash_password(password)
     actor = await _actor_for(row["id"])
     if actor is None:
         return None
     async with db.transaction():
         await User.update(changes).where(User.id == row["id"])
         await record(actor, "user.sign_in", "user", row["id"])
-    return actor
+    return Authenticated(actor, password_hash)
 
 
-async def change_password(actor: Actor, current: str, new: str) -> None:
-    """The signed-in person replaces their own password, proving they know the current one."""
+async def change_password(actor: Actor, current: str, new: str) -> str:
+    """The signed-in person replaces their own password, proving they know the current one.
+    Returns the new password's hash: the session that changed it keeps going with it, while
+    every other session of theirs ends (auth.password_stamp)."""
     row = await User.select(User.password_hash).where(User.id == actor.id).first()
     if row is None:
         raise NotFound("No such user")
@@ -166,6 +178,7 @@ async def change_password(actor: Actor, current: str, new: str) -> None:
             User.id == actor.id
         )
         await record(actor, "user.password_change", "user", actor.id)
+    return hashed
 
 
 def _user_columns() -> list[Any]:

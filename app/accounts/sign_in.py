@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +9,7 @@ from litestar import Request
 
 from app.accounts import service
 from app.accounts.actor import Actor
-from app.accounts.auth import SESSION_STARTED, SESSION_USER
+from app.accounts.auth import SESSION_PASSWORD, new_session, password_stamp
 
 ROTATE = "rotate_session_id"
 HOME = "/"
@@ -53,14 +52,12 @@ def _client(request: Request[Any, Any, Any]) -> str | None:
 
 async def sign_in(request: Request[Any, Any, Any], email: str, password: str) -> Actor | None:
     """Check the credentials (throttled: may raise TooManyAttempts) and start a new session."""
-    actor = await service.authenticate(email, password, _client(request))
-    if actor is None:
+    found = await service.authenticate(email, password, _client(request))
+    if found is None:
         return None
     request.scope.setdefault("state", {})[ROTATE] = True
-    request.set_session(
-        {SESSION_USER: str(actor.id), SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat()}
-    )
-    return actor
+    request.set_session(new_session(found.actor.id, found.password_hash))
+    return found.actor
 
 
 def sign_out(request: Request[Any, Any, Any]) -> None:
@@ -68,6 +65,9 @@ def sign_out(request: Request[Any, Any, Any]) -> None:
     request.clear_session()
 
 
-def renew_session_id(request: Request[Any, Any, Any]) -> None:
-    """Same session, new id: after a change of password, a copied cookie stops working."""
-    request.scope.setdefault("state", {})[ROTATE] = True
+def password_changed(request: Request[Any, Any, Any], password_hash: str) -> None:
+    """The person changed their password in this session: it goes on, under a new id (a copied
+    cookie stops working), while their other sessions, begun with the old password, end."""
+    if request.session:
+        request.session[SESSION_PASSWORD] = password_stamp(password_hash)
+        request.scope.setdefault("state", {})[ROTATE] = True
