@@ -27,7 +27,12 @@ from litestar.static_files import create_static_files_router
 from app import db
 from app.accounts import api as accounts_api
 from app.accounts.admin_pages import UserAdminPages
-from app.accounts.auth import PASSWORD_PAGE, AuthenticationMiddleware, PasswordChangeNeeded
+from app.accounts.auth import (
+    PASSWORD_PAGE,
+    SESSION_ENDED,
+    AuthenticationMiddleware,
+    PasswordChangeNeeded,
+)
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
@@ -143,7 +148,10 @@ def _choose_a_password(_: Request[Any, Any, Any], __: PasswordChangeNeeded) -> R
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/sign-in?{urlencode({'next': target}, safe='/')}")
+        query = {"next": target}
+        if request.scope.get("state", {}).get(SESSION_ENDED):
+            query["ended"] = "yes"
+        return Redirect(f"/sign-in?{urlencode(query, safe='/')}")
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException) and exc.extra:
         extra["problems"] = exc.extra

@@ -20,6 +20,9 @@ from app.accounts.tokens import token_hash
 SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
 SESSION_PASSWORD = "password_stamp"  # noqa: S105 (a session key, not a password)
+# Set in scope["state"] when the request came with a session that has just ended (timed out,
+# deleted, or no longer valid here): the sign-in page it is sent to says so.
+SESSION_ENDED = "charter_session_ended"
 
 
 # Both queries run on every request: hand-written, as building them with Piccolo (the token's
@@ -132,6 +135,7 @@ class AuthenticationMiddleware:
             # Too old, the person deactivated, or their password changed since: the session
             # ends (its row is deleted).
             session.clear()
+            scope.setdefault("state", {})[SESSION_ENDED] = True
         return actor
 
 

@@ -29,11 +29,19 @@ class SignInPages(Controller):
 
     @get("/sign-in")
     async def sign_in_form(
-        self, request: Request[Any, Any, Any], next: str = ""
+        self, request: Request[Any, Any, Any], next: str = "", ended: str = ""
     ) -> Template | Redirect:
         if request.scope.get("user") is not None:
             return _see_other(sign_in.local_path(next))
-        return _sign_in_page(SignInForm(next=sign_in.local_path(next, "")), {})
+        form = SignInForm(next=sign_in.local_path(next, ""))
+        page = _sign_in_page(form, {})
+        if ended == "yes":
+            settings = request.app.state.settings
+            page.context["session_ended"] = {
+                "idle_minutes": settings.session_idle_minutes,
+                "absolute_hours": settings.session_absolute_hours,
+            }
+        return page
 
     @post("/sign-in")
     async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -59,7 +67,12 @@ def _sign_in_page(form: SignInForm, errors: dict[str, str], status: int = 200) -
     # The password is never sent back, not even after a mistake.
     return Template(
         "accounts/sign_in.html",
-        context={"form": form, "errors": errors, "current_user": None},
+        context={
+            "form": form,
+            "errors": errors,
+            "current_user": None,
+            "session_ended": None,
+        },
         status_code=status,
         headers=NO_STORE,
     )

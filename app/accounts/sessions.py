@@ -22,10 +22,12 @@ from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from app.accounts.auth import SESSION_ENDED
 from app.accounts.session_store import DatabaseStore, worth_renewing
 from app.accounts.sign_in import ROTATE
 
 COOKIE = "charter_session"  # the session cookie's name
+CLEARED = "null"  # what Litestar's clearing cookie held (earlier versions sent it)
 NEW_ID = "charter_new_session_id"
 LOADED = "charter_session_loaded"  # (stored bytes, expires_at) as read at the request's start
 
@@ -52,6 +54,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return await super().load_from_connection(connection)
         found = await store.read(session_id)
         if found is None:
+            if session_id != CLEARED:  # idle too long, ended elsewhere, or never valid
+                connection.scope.setdefault("state", {})[SESSION_ENDED] = True
             return {}
         connection.scope.setdefault("state", {})[LOADED] = found
         return self.deserialize_data(found[0])
@@ -79,7 +83,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             )
         if scope_session is Empty or not scope_session:
             if old:  # ended, expired or never valid: forget it and clear the cookie
-                await super().store_in_message(Empty, message, connection)
+                if not state.get(ROTATE):  # (a rotation deleted it above)
+                    store = self.config.get_store_from_app(connection.scope["litestar_app"])
+                    await self.delete(old, store=store)
+                self._set_cookie(message, "", max_age=0, expires=0)
             return
         if not state.get(ROTATE) and self._unchanged(
             self.serialize_data(scope_session, connection.scope), connection
@@ -88,11 +95,14 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return
         await super().store_in_message(scope_session, message, connection)
 
-    def _set_cookie(self, message: Message, session_id: str) -> None:
-        """The cookie as Litestar sets it after a store (its Max-Age restarts the browser's clock)."""
+    def _set_cookie(self, message: Message, session_id: str, **overrides: Any) -> None:
+        """The cookie as Litestar sets it after a store (its Max-Age restarts the browser's clock).
+        To clear it, Max-Age=0: Litestar's own clearing cookie (the value "null", Expires now but
+        Max-Age the idle time-out) stays in a browser, which heeds Max-Age over Expires."""
         params = dict(
             extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
         )
+        params.update(overrides)
         header = Cookie(value=session_id, key=self.config.key, **params).to_header(header="")
         MutableScopeHeaders.from_message(message).add("Set-Cookie", header)
 
