@@ -216,11 +216,13 @@ async def sessions_for(
     from app.accounts.tables import User
 
     store = DatabaseStore()
+    ids = [user["id"] for user in users]
+    rows = await User.select(User.id, User.password_hash).where(User.id.is_in(ids)) if ids else []
+    hashes = {str(row["id"]): row["password_hash"] for row in rows}
     jars = []
     for user in users:
         session_id = secrets.token_hex(32)
-        row = await User.select(User.password_hash).where(User.id == user["id"]).first()
-        data = new_session(user["id"], row["password_hash"] if row else "")
+        data = new_session(user["id"], hashes.get(str(user["id"]), ""))
         await store.set(session_id, ServerSideSessionBackend.serialize_data(data), expires_in=3600)
         jars.append({"charter_session": session_id})
     connection = Connection(server.port)

@@ -52,9 +52,14 @@ def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
     )
 
 
-async def _actor_for(user_id: Any, via_token: bool = False) -> Actor | None:
+async def _active_user(user_id: Any) -> dict[str, Any] | None:
     rows = await db.read_by_key(User, _ACTOR_SQL, user_id, True)
-    return _actor(rows[0], via_token) if rows else None
+    return rows[0] if rows else None
+
+
+async def _actor_for(user_id: Any) -> Actor | None:
+    row = await _active_user(user_id)
+    return _actor(row) if row else None
 
 
 def password_stamp(password_hash: str) -> str:
@@ -74,10 +79,10 @@ def new_session(user_id: Any, password_hash: str) -> dict[str, str]:
 
 
 async def _actor_for_session(session: dict[str, Any]) -> Actor | None:
-    rows = await db.read_by_key(User, _ACTOR_SQL, session[SESSION_USER], True)
-    if not rows or session.get(SESSION_PASSWORD) != password_stamp(rows[0]["password_hash"]):
+    row = await _active_user(session[SESSION_USER])
+    if row is None or session.get(SESSION_PASSWORD) != password_stamp(row["password_hash"]):
         return None
-    return _actor(rows[0])
+    return _actor(row)
 
 
 # last_used_at is for people deciding which token to revoke: minute precision is plenty, and

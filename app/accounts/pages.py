@@ -15,6 +15,7 @@ from app.accounts.forms import PasswordForm, SignInForm, TokenForm
 from app.accounts.password_rules import MIN_LENGTH
 from app.accounts.throttle import TooManyAttempts
 from app.errors import Invalid
+from app.settings import Settings
 
 INCORRECT = "Email or password is incorrect"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -34,14 +35,8 @@ class SignInPages(Controller):
         if request.scope.get("user") is not None:
             return _see_other(sign_in.local_path(next))
         form = SignInForm(next=sign_in.local_path(next, ""))
-        page = _sign_in_page(form, {})
-        if ended == "yes":
-            settings = request.app.state.settings
-            page.context["session_ended"] = {
-                "idle_minutes": settings.session_idle_minutes,
-                "absolute_hours": settings.session_absolute_hours,
-            }
-        return page
+        ended_because = request.app.state.settings if ended == "yes" else None
+        return _sign_in_page(form, {}, session_ended=ended_because)
 
     @post("/sign-in")
     async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -63,7 +58,13 @@ class SignInPages(Controller):
         return _see_other("/sign-in")
 
 
-def _sign_in_page(form: SignInForm, errors: dict[str, str], status: int = 200) -> Template:
+def _sign_in_page(
+    form: SignInForm,
+    errors: dict[str, str],
+    status: int = 200,
+    session_ended: Settings | None = None,
+) -> Template:
+    """`session_ended`: when a session has just ended, the settings whose time-outs the page names."""
     # The password is never sent back, not even after a mistake.
     return Template(
         "accounts/sign_in.html",
@@ -71,7 +72,7 @@ def _sign_in_page(form: SignInForm, errors: dict[str, str], status: int = 200) -
             "form": form,
             "errors": errors,
             "current_user": None,
-            "session_ended": None,
+            "session_ended": session_ended,
         },
         status_code=status,
         headers=NO_STORE,
