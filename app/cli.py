@@ -203,6 +203,20 @@ def users_set_password(email: str, password_stdin: bool) -> None:
     click.echo(f"New password set for {user['email']}: they will choose their own at sign-in")
 
 
+@users.command("end-sessions")
+@click.option("--email", required=True)
+def users_end_sessions(email: str) -> None:
+    """Sign someone out of every browser (a lost laptop, say): their password and API tokens
+    stay as they are."""
+    from app.accounts.service import end_sessions, user_id_for
+
+    async def end_them() -> dict[str, Any]:
+        return await end_sessions(CLI, await user_id_for(email))
+
+    user = run(end_them())
+    click.echo(f"Every session of {user['email']} has ended: they sign in again to go on")
+
+
 @main.group()
 def tokens() -> None:
     """Manage API tokens."""

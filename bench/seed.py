@@ -217,12 +217,14 @@ async def sessions_for(
 
     store = DatabaseStore()
     ids = [user["id"] for user in users]
-    rows = await User.select(User.id, User.password_hash).where(User.id.is_in(ids)) if ids else []
-    hashes = {str(row["id"]): row["password_hash"] for row in rows}
+    columns = (User.id, User.password_hash, User.session_generation)
+    rows = await User.select(*columns).where(User.id.is_in(ids)) if ids else []
+    stored = {str(row["id"]): row for row in rows}
     jars = []
     for user in users:
         session_id = secrets.token_hex(32)
-        data = new_session(user["id"], hashes.get(str(user["id"]), ""))
+        row = stored.get(str(user["id"]), {"password_hash": "", "session_generation": 0})
+        data = new_session(user["id"], row["password_hash"], row["session_generation"])
         await store.set(session_id, ServerSideSessionBackend.serialize_data(data), expires_in=3600)
         jars.append({"charter_session": session_id})
     connection = Connection(server.port)

@@ -90,11 +90,16 @@ class UserAdminPages(Controller):
 
     @get("/{user_id:uuid}")
     async def show(
-        self, request: Request[Any, Any, Any], user_id: FromPath[UUID], password: str = ""
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        password: str = "",
+        sessions: str = "",
     ) -> Template:
-        # ?password=set after a new password was given: a banner says so (not a password).
-        just_set = password == "set"  # noqa: S105
-        return await _user_page(request, user_id, None, {}, password_set=just_set)
+        # ?password=set after a new password was given, ?sessions=ended after their sessions
+        # were ended: a banner says so.
+        done = {"password_set": password == "set", "sessions_ended": sessions == "ended"}  # noqa: S105
+        return await _user_page(request, user_id, None, {}, **done)
 
     @post("/{user_id:uuid}/role")
     async def change_role(
@@ -126,6 +131,13 @@ class UserAdminPages(Controller):
         except Invalid as exc:
             return await _user_page(request, user_id, None, exc.problems, 400)
         return _see_other(f"/admin/users/{user_id}?password=set")
+
+    @post("/{user_id:uuid}/sessions/end")
+    async def end_sessions(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> Redirect:
+        await service.end_sessions(current_actor(request), user_id)
+        return _see_other(f"/admin/users/{user_id}?sessions=ended")
 
     @post("/{user_id:uuid}/deactivate")
     async def deactivate(
@@ -166,6 +178,7 @@ async def _user_page(
     errors: dict[str, str],
     status: int = 200,
     password_set: bool = False,
+    sessions_ended: bool = False,
 ) -> Template:
     """`form`: the role form as it was sent, or None for the user's current role."""
     actor = current_actor(request)
@@ -182,6 +195,7 @@ async def _user_page(
             "tokens": await service.list_tokens(actor, user_id),
             "is_self": user["id"] == actor.id,
             "password_set": password_set,
+            "sessions_ended": sessions_ended,
             "min_length": MIN_LENGTH,
             "current_user": actor,
             **await _choices(),

@@ -66,6 +66,14 @@ class AuthController(Controller):
         """Who is signed in: id, email, name, role and organisation."""
         return {"user": sign_in.actor_dict(current_actor(request))}
 
+    @post("/sessions/end", status_code=200, guards=[require_user])
+    async def end_other_sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """Sign out of every other browser: each of your sessions ends but the one making this
+        call (called with an API token: every session). Tokens keep working."""
+        generation = await service.end_other_sessions(current_actor(request))
+        sign_in.other_sessions_ended(request, generation)
+        return {"other_sessions_ended": True}
+
     @post("/tokens", status_code=201, guards=[require_user])
     async def create_token(
         self, request: Request[Any, Any, Any], data: JSONBody[TokenBody]
@@ -155,6 +163,14 @@ class UsersController(Controller):
         """Admins: a new password for someone who forgot theirs; the web pages then ask them for
         their own before anything else. Not for your own: use /account/password."""
         return await service.set_password(current_actor(request), user_id, data.password)
+
+    @post("/{user_id:uuid}/sessions/end", status_code=200)
+    async def end_sessions(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        """Admins: sign someone out of every browser (their password and tokens stay). Not for
+        your own: use POST /api/v1/auth/sessions/end."""
+        return await service.end_sessions(current_actor(request), user_id)
 
     @post("/{user_id:uuid}/reactivate", status_code=200)
     async def reactivate(

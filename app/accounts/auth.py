@@ -20,6 +20,7 @@ from app.accounts.tokens import token_hash
 SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
 SESSION_PASSWORD = "password_stamp"  # noqa: S105 (a session key, not a password)
+SESSION_GENERATION = "generation"  # the user's session_generation when the session began
 # Set in scope["state"] when the request came with a session that has just ended (timed out,
 # deleted, or no longer valid here): the sign-in page it is sent to says so.
 SESSION_ENDED = "charter_session_ended"
@@ -28,7 +29,8 @@ SESSION_ENDED = "charter_session_ended"
 # Both queries run on every request: hand-written, as building them with Piccolo (the token's
 # one through a foreign key) cost more CPU than the database took to answer.
 _ACTOR_SQL = (
-    "SELECT id, email, name, role, organisation, must_change_password, password_hash "  # noqa: S608
+    "SELECT id, email, name, role, organisation, must_change_password, password_hash, "  # noqa: S608
+    "session_generation "
     f"FROM {User._meta.tablename} "
     "WHERE id = {} AND active = {}"
 )
@@ -40,7 +42,8 @@ _TOKEN_SQL = (
 )
 
 
-def _actor(row: dict[str, Any], via_token: bool = False) -> Actor:
+def actor_from_row(row: dict[str, Any], via_token: bool = False) -> Actor:
+    """The Actor for a user row holding at least _ACTOR_SQL's columns."""
     return Actor(
         id=row["id"],
         email=row["email"],
@@ -59,7 +62,7 @@ async def _active_user(user_id: Any) -> dict[str, Any] | None:
 
 async def _actor_for(user_id: Any) -> Actor | None:
     row = await _active_user(user_id)
-    return _actor(row) if row else None
+    return actor_from_row(row) if row else None
 
 
 def password_stamp(password_hash: str) -> str:
@@ -69,20 +72,30 @@ def password_stamp(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
 
 
-def new_session(user_id: Any, password_hash: str) -> dict[str, str]:
+def new_session(user_id: Any, password_hash: str, generation: int) -> dict[str, Any]:
     """The session sign-in starts."""
     return {
         SESSION_USER: str(user_id),
         SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat(),
         SESSION_PASSWORD: password_stamp(password_hash),
+        SESSION_GENERATION: generation,
     }
+
+
+def _session_current(session: dict[str, Any], row: dict[str, Any]) -> bool:
+    """Begun with the person's present password and after their sessions were last ended.
+    (A session stored before generations existed has none: it counts as generation 0.)"""
+    return (
+        session.get(SESSION_PASSWORD) == password_stamp(row["password_hash"])
+        and session.get(SESSION_GENERATION, 0) == row["session_generation"]
+    )
 
 
 async def _actor_for_session(session: dict[str, Any]) -> Actor | None:
     row = await _active_user(session[SESSION_USER])
-    if row is None or session.get(SESSION_PASSWORD) != password_stamp(row["password_hash"]):
+    if row is None or not _session_current(session, row):
         return None
-    return _actor(row)
+    return actor_from_row(row)
 
 
 # last_used_at is for people deciding which token to revoke: minute precision is plenty, and
@@ -99,7 +112,7 @@ async def actor_from_token(token: str) -> Actor | None:
     now = dt.datetime.now(dt.UTC)
     if row["last_used_at"] is None or now - row["last_used_at"] > _LAST_USED_PRECISION:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return _actor({**row, "id": row["owner_id"]}, via_token=True)
+    return actor_from_row({**row, "id": row["owner_id"]}, via_token=True)
 
 
 def session_expired(session: dict[str, Any], absolute_hours: int) -> bool:
@@ -137,8 +150,8 @@ class AuthenticationMiddleware:
             else await _actor_for_session(session)
         )
         if actor is None:
-            # Too old, the person deactivated, or their password changed since: the session
-            # ends (its row is deleted).
+            # Too old, the person deactivated, their password changed or their sessions were
+            # ended since: the session ends (its row is deleted).
             session.clear()
             scope.setdefault("state", {})[SESSION_ENDED] = True
         return actor

@@ -13,6 +13,7 @@ from app.accounts import service, sign_in
 from app.accounts.auth import current_actor, require_user
 from app.accounts.forms import PasswordForm, SignInForm, TokenForm
 from app.accounts.password_rules import MIN_LENGTH
+from app.accounts.roles import ROLE_LABELS
 from app.accounts.throttle import TooManyAttempts
 from app.errors import Invalid
 from app.settings import Settings
@@ -83,6 +84,26 @@ class AccountPages(Controller):
     path = "/account"
     guards = [require_user]
     include_in_schema = False
+
+    @get("/")
+    async def account(self, request: Request[Any, Any, Any], sessions: str = "") -> Template:
+        actor = current_actor(request)
+        return Template(
+            "accounts/account.html",
+            context={
+                "person": await service.own_account(actor),
+                "role_label": ROLE_LABELS[actor.role],
+                "sessions_ended": sessions == "ended",
+                "current_user": actor,
+            },
+            headers=NO_STORE,
+        )
+
+    @post("/sessions/end")
+    async def end_other_sessions(self, request: Request[Any, Any, Any]) -> Redirect:
+        generation = await service.end_other_sessions(current_actor(request))
+        sign_in.other_sessions_ended(request, generation)
+        return _see_other("/account?sessions=ended")
 
     @get("/tokens")
     async def tokens(self, request: Request[Any, Any, Any]) -> Template:

@@ -11,7 +11,7 @@ from uuid import UUID
 from app import db
 from app.accounts import policy, throttle
 from app.accounts.actor import Actor, SystemActor
-from app.accounts.auth import _actor_for
+from app.accounts.auth import actor_from_row
 from app.accounts.password_rules import MAX_LENGTH, password_problem
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.roles import DEPARTMENT_ROLES, Role
@@ -119,6 +119,20 @@ async def create_user(
 class Authenticated:
     actor: Actor
     password_hash: str  # as stored after this sign-in (which may have upgraded it)
+    session_generation: int  # the session begun now carries it (auth.SESSION_GENERATION)
+
+
+_SIGN_IN_COLUMNS = (
+    User.id,
+    User.email,
+    User.name,
+    User.role,
+    User.organisation,
+    User.must_change_password,
+    User.password_hash,
+    User.active,
+    User.session_generation,
+)
 
 
 async def authenticate(
@@ -130,11 +144,7 @@ async def authenticate(
     await throttle.check(email, client)
     row, ok = None, False
     if len(password) <= MAX_LENGTH:
-        row = (
-            await User.select(User.id, User.password_hash, User.active)
-            .where(User.email == email)
-            .first()
-        )
+        row = await User.select(*_SIGN_IN_COLUMNS).where(User.email == email).first()
         ok = await verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None or not row["active"]:
         await throttle.record_failure(email, client)
@@ -144,13 +154,11 @@ async def authenticate(
     password_hash = row["password_hash"]
     if needs_rehash(password_hash):
         password_hash = changes[User.password_hash] = await hash_password(password)
-    actor = await _actor_for(row["id"])
-    if actor is None:
-        return None
+    actor = actor_from_row(row)
     async with db.transaction():
         await User.update(changes).where(User.id == row["id"])
         await record(actor, "user.sign_in", "user", row["id"])
-    return Authenticated(actor, password_hash)
+    return Authenticated(actor, password_hash, row["session_generation"])
 
 
 async def change_password(actor: Actor, current: str, new: str) -> str:
@@ -224,6 +232,14 @@ async def get_user(actor: AnyActor, user_id: UUID) -> dict[str, Any]:
     return row
 
 
+async def own_account(actor: Actor) -> dict[str, Any]:
+    """The signed-in person's own details, for their account page."""
+    row = await User.select(*_user_columns()).where(User.id == actor.id).first()
+    if row is None:
+        raise NotFound("No user has this id")
+    return row
+
+
 def _not_self(actor: AnyActor, user_id: UUID, doing: str) -> None:
     if isinstance(actor, Actor) and actor.id == user_id:
         raise Forbidden(f"You cannot {doing} your own account: ask another administrator")
@@ -265,8 +281,8 @@ async def user_id_for(email: str) -> UUID:
 
 async def set_password(actor: AnyActor, user_id: UUID, password: str) -> dict[str, Any]:
     """An administrator gives someone else a new password, for a person who forgot theirs: the web
-    pages then ask that person for their own before anything else. Their sessions and API tokens
-    are left as they are (deactivating someone ends both)."""
+    pages then ask that person for their own before anything else. Every session they had ends
+    (auth.password_stamp); their API tokens go on working (deactivating someone ends both)."""
     _require(policy.may_manage_users(actor), "Only an administrator can set a user's password")
     row = await get_user(actor, user_id)
     if isinstance(actor, Actor) and actor.id == user_id:
@@ -309,6 +325,40 @@ async def set_active(actor: AnyActor, user_id: UUID, active: bool) -> dict[str, 
                 actor, action, "user", user_id, before={"active": row["active"]}, after=after
             )
         row["active"] = active
+    return user_dict(row, row["organisation_slug"])
+
+
+async def _next_session_generation(actor: AnyActor, user_id: UUID, why: str) -> int:
+    """Raise the user's session generation, which ends every session begun before (at its next
+    request, see auth._session_current), and record it. Returns the new generation."""
+    async with db.transaction():
+        rows = (
+            await User.update({User.session_generation: User.session_generation + 1})
+            .where(User.id == user_id)
+            .returning(User.session_generation)
+        )
+        if not rows:
+            raise NotFound("No user has this id")
+        generation = int(rows[0]["session_generation"])
+        await record(actor, "user.sessions_end", "user", user_id, after={"sessions_ended": why})
+    return generation
+
+
+async def end_other_sessions(actor: Actor) -> int:
+    """The person signs out of every browser but the one asking (with an API token: of every
+    browser). Returns the generation the asking session carries on with."""
+    why = "every session" if actor.via_token else "every other session"
+    return await _next_session_generation(actor, actor.id, why)
+
+
+async def end_sessions(actor: AnyActor, user_id: UUID) -> dict[str, Any]:
+    """An administrator signs someone else out of every browser (a lost laptop, a shared
+    computer left signed in). Their password and API tokens stay as they are."""
+    _require(policy.may_manage_users(actor), "Only an administrator can end a user's sessions")
+    row = await get_user(actor, user_id)
+    if isinstance(actor, Actor) and actor.id == user_id:
+        raise Forbidden("End your own other sessions on your account page, /account")
+    await _next_session_generation(actor, user_id, "every session")
     return user_dict(row, row["organisation_slug"])
 
 

@@ -9,7 +9,7 @@ from litestar import Request
 
 from app.accounts import service
 from app.accounts.actor import Actor
-from app.accounts.auth import SESSION_PASSWORD, new_session, password_stamp
+from app.accounts.auth import SESSION_GENERATION, SESSION_PASSWORD, new_session, password_stamp
 
 ROTATE = "rotate_session_id"
 HOME = "/"
@@ -56,7 +56,7 @@ async def sign_in(request: Request[Any, Any, Any], email: str, password: str) ->
     if found is None:
         return None
     request.scope.setdefault("state", {})[ROTATE] = True
-    request.set_session(new_session(found.actor.id, found.password_hash))
+    request.set_session(new_session(found.actor.id, found.password_hash, found.session_generation))
     return found.actor
 
 
@@ -70,4 +70,13 @@ def password_changed(request: Request[Any, Any, Any], password_hash: str) -> Non
     cookie stops working), while their other sessions, begun with the old password, end."""
     if request.session:
         request.session[SESSION_PASSWORD] = password_stamp(password_hash)
+        request.scope.setdefault("state", {})[ROTATE] = True
+
+
+def other_sessions_ended(request: Request[Any, Any, Any], generation: int) -> None:
+    """The person ended their other sessions from this one: it goes on with the new generation,
+    under a new id, as after a password change. Asked with an API token, no session goes on (a
+    cookie sent alongside the token is one of the sessions that end)."""
+    if request.session and request.scope.get("auth") != "token":
+        request.session[SESSION_GENERATION] = generation
         request.scope.setdefault("state", {})[ROTATE] = True

@@ -27,6 +27,9 @@ class User(Table, tablename="charter_user"):
     active = Boolean(default=True)  # deactivated users keep their history but cannot sign in
     # Their password was chosen by an administrator: the web pages ask for their own first.
     must_change_password = Boolean(default=False)
+    # Each session keeps the value it was begun with; adding one ends every session begun
+    # before ("sign out of every other browser", or an admin ending someone's sessions).
+    session_generation = Integer(default=0)
     created_at = Timestamptz()
     last_signed_in_at = Timestamptz(null=True, default=None)
 

@@ -45,6 +45,7 @@ ROUTES = """
 POST   /auth/login                         -          | 200 200 200 200  200 200   200   200  200
 POST   /auth/logout                        -          | 401 200 200 200  200 200   200   200  200
 GET    /auth/me                            -          | 401 200 200 200  200 200   200   200  200
+POST   /auth/sessions/end                  -          | 401 200 200 200  200 200   200   200  200
 POST   /auth/tokens                        -          | 401 201 201 201  201 201   201   201  201
 GET    /auth/tokens                        -          | 401 200 200 200  200 200   200   200  200
 DELETE /auth/tokens/{own_token}            -          | 401 200 200 200  200 200   200   200  200
@@ -57,6 +58,7 @@ GET    /users/{id}/tokens                  -          | 401 200 404 404  404 404
 PUT    /users/{id}/role                    -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/deactivate              -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/password                -          | 401 200 403 403  403 403   403   403  403
+POST   /users/{id}/sessions/end            -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{inactive}/reactivate        -          | 401 200 403 403  403 403   403   403  403
 
 POST   /organisations                      -          | 401 201 403 403  403 403   403   403  403
