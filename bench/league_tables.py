@@ -272,9 +272,8 @@ def write(
     except json.JSONDecodeError:
         results = {}
     main = figures[-1]
-    previous = (
-        results.get("league_tables") if isinstance(results.get("league_tables"), dict) else {}
-    )
+    stored = results.get("league_tables")
+    previous: dict[str, Any] = stored if isinstance(stored, dict) else {}
     by_database = dict(previous.get("by_database") or {})
     by_database[main.database] = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -199,7 +199,7 @@ def main() -> None:
     unsigned = pdf.render_sync(cert_html, certificates.ASSETS)
     sign = timed(lambda: signing.sign(unsigned, key, cert), args.repeat)
 
-    render = {
+    render: dict[str, Any] = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "harfbuzz_subsetting": pdf.harfbuzz_subsetting_available(),
         "minimal_seconds": round(minimal, 4),

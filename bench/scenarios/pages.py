@@ -142,10 +142,12 @@ async def capture(
     or (None, {}, why not)."""
     app = ctx.app
     recorder = Recorder(app.template_engine)
-    app.template_engine = recorder  # type: ignore[assignment]
+    app.template_engine = recorder
     try:
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1", cookies=cookies
+            transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+            base_url="http://127.0.0.1",
+            cookies=cookies,
         ) as client:
             reply = await client.get(path)
     finally:
