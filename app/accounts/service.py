@@ -302,14 +302,19 @@ async def set_password(actor: AnyActor, user_id: UUID, password: str) -> dict[st
 
 async def set_active(actor: AnyActor, user_id: UUID, active: bool) -> dict[str, Any]:
     """Deactivate (or reactivate) someone: they keep their history but cannot sign in, and their
-    API tokens are revoked so that reactivating them does not bring old tokens back."""
+    sessions and API tokens end, so that reactivating them does not bring old ones back."""
     _require(policy.may_manage_users(actor), "Only an administrator can deactivate users")
     async with db.transaction():
         row = await get_user(actor, user_id)
         _not_self(actor, user_id, "deactivate" if not active else "reactivate")
         revoked = 0
         if row["active"] != active:
-            await User.update({User.active: active}).where(User.id == user_id)
+            changes: dict[Any, Any] = {User.active: active}
+            if not active:
+                # Their sessions end now, not at their next request: reactivating them before
+                # then must not bring a session back.
+                changes[User.session_generation] = User.session_generation + 1
+            await User.update(changes).where(User.id == user_id)
             if not active:
                 revoked_rows = (
                     await ApiToken.update({ApiToken.revoked_at: dt.datetime.now(dt.UTC)})

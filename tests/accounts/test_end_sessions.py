@@ -208,3 +208,20 @@ async def test_a_session_stored_before_generations_existed_goes_on_until_they_ar
         admin = await bearer(await make_user("admin"))
         await client.post(f"/api/v1/users/{ada['id']}/sessions/end", headers=admin)
         assert not await signed_in(old)
+
+
+async def test_a_session_does_not_come_back_when_a_deactivated_person_is_reactivated(
+    app: Litestar, client: AsyncClient
+) -> None:
+    """Deactivation ends every session at once: reactivating the person before a session's next
+    request (a suspected misuse, cleared up within the idle time-out) brings none back."""
+    grace = await make_user("assessor")
+    admin = await bearer(await make_user("admin"))
+    async with browser(app) as hers:
+        await web_sign_in(hers, grace)
+        off = await client.post(f"/api/v1/users/{grace['id']}/deactivate", headers=admin)
+        on = await client.post(f"/api/v1/users/{grace['id']}/reactivate", headers=admin)
+        assert (off.status_code, on.status_code) == (200, 200)
+        assert not await signed_in(hers)
+        await web_sign_in(hers, grace)  # signing in again works
+        assert await signed_in(hers)
