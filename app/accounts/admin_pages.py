@@ -95,11 +95,33 @@ class UserAdminPages(Controller):
         user_id: FromPath[UUID],
         password: str = "",
         sessions: str = "",
+        details: str = "",
     ) -> Template:
         # ?password=set after a new password was given, ?sessions=ended after their sessions
-        # were ended: a banner says so.
-        done = {"password_set": password == "set", "sessions_ended": sessions == "ended"}  # noqa: S105
-        return await _user_page(request, user_id, None, {}, **done)
+        # were ended, ?details=saved after a new name or email: a banner says so.
+        return await _user_page(
+            request,
+            user_id,
+            None,
+            {},
+            password_set=password == "set",  # noqa: S105
+            sessions_ended=sessions == "ended",
+            details_saved=details == "saved",
+        )
+
+    @post("/{user_id:uuid}/details")
+    async def change_details(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        form = await request.form()
+        sent = {k: v if isinstance(v := form.get(k), str) else "" for k in ("email", "name")}
+        try:
+            await service.change_details(
+                current_actor(request), user_id, sent["email"], sent["name"]
+            )
+        except Invalid as exc:
+            return await _user_page(request, user_id, None, exc.problems, 400, details=sent)
+        return _see_other(f"/admin/users/{user_id}?details=saved")
 
     @post("/{user_id:uuid}/role")
     async def change_role(
@@ -179,8 +201,11 @@ async def _user_page(
     status: int = 200,
     password_set: bool = False,
     sessions_ended: bool = False,
+    details_saved: bool = False,
+    details: dict[str, str] | None = None,
 ) -> Template:
-    """`form`: the role form as it was sent, or None for the user's current role."""
+    """`form`: the role form as it was sent, or None for the user's current role; `details`:
+    the name and email as sent, or None for the user's own."""
     actor = current_actor(request)
     user = await service.get_user(actor, user_id)
     if form is None:
@@ -196,6 +221,8 @@ async def _user_page(
             "is_self": user["id"] == actor.id,
             "password_set": password_set,
             "sessions_ended": sessions_ended,
+            "details_saved": details_saved,
+            "details": details or {"email": user["email"], "name": user["name"]},
             "min_length": MIN_LENGTH,
             "current_user": actor,
             **await _choices(),

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
 
@@ -34,6 +34,11 @@ class UserBody(msgspec.Struct):
 
 class PasswordBody(msgspec.Struct):
     password: str
+
+
+class DetailsBody(msgspec.Struct):
+    email: str | None = None
+    name: str | None = None
 
 
 class RoleBody(msgspec.Struct):
@@ -139,6 +144,14 @@ class UsersController(Controller):
         """A user's API tokens (admins; anyone for themselves), so that an admin can revoke one."""
         rows = await service.list_tokens(current_actor(request), user_id)
         return [service.token_dict(row) for row in rows]
+
+    @patch("/{user_id:uuid}")
+    async def change_details(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID], data: JSONBody[DetailsBody]
+    ) -> dict[str, Any]:
+        """Admins: a new `name` or `email` for someone (either may be left out). They sign in
+        with the new email from then on; their sessions and tokens go on."""
+        return await service.change_details(current_actor(request), user_id, data.email, data.name)
 
     @put("/{user_id:uuid}/role")
     async def change_role(

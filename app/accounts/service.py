@@ -66,6 +66,18 @@ def _role_problems(role: str, organisation: str | None) -> dict[str, str]:
     return {}
 
 
+def _identity_problems(email: str, name: str) -> dict[str, str]:
+    """What is wrong with a (normalised) email address and (stripped) name, by field."""
+    problems: dict[str, str] = {}
+    if not EMAIL.match(email) or len(email) > 320:
+        problems["email"] = "Enter an email address in the correct format, like name@example.gov.uk"
+    if not name:
+        problems["name"] = "Enter the person's name"
+    elif len(name) > 200:
+        problems["name"] = "Name must be 200 characters or fewer"
+    return problems
+
+
 async def create_user(
     actor: AnyActor,
     email: str,
@@ -81,13 +93,7 @@ async def create_user(
     _require(policy.may_manage_users(actor), "Only an administrator can create users")
     email, name, role = normalise_email(email), (name or "").strip(), (role or "").strip()
     organisation = (organisation or "").strip() or None
-    problems: dict[str, str] = {}
-    if not EMAIL.match(email) or len(email) > 320:
-        problems["email"] = "Enter an email address in the correct format, like name@example.gov.uk"
-    if not name:
-        problems["name"] = "Enter the person's name"
-    elif len(name) > 200:
-        problems["name"] = "Name must be 200 characters or fewer"
+    problems = _identity_problems(email, name)
     problems.update(_role_problems(role, organisation))
     problem = password_problem(password or "", email, name)
     if problem:
@@ -269,6 +275,39 @@ async def change_role(
             after={"role": role, "organisation": organisation},
         )
     return user_dict(after, after["organisation_slug"])
+
+
+async def change_details(
+    actor: AnyActor, user_id: UUID, email: str | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """A new name or email address for someone (a marriage, a department renamed); None keeps
+    what is there. They sign in with the new address from then on; their sessions and tokens
+    go on, and the audit trail keeps the old ones in this change's record."""
+    _require(policy.may_manage_users(actor), "Only an administrator can change a user's details")
+    async with db.transaction():
+        row = await get_user(actor, user_id)
+        new_email = row["email"] if email is None else normalise_email(email)
+        new_name = row["name"] if name is None else name.strip()
+        problems = _identity_problems(new_email, new_name)
+        taken = User.exists().where((User.email == new_email) & (User.id != user_id))
+        if not problems and new_email != row["email"] and await taken:
+            problems["email"] = f"A user with email {new_email} already exists"
+        if problems:
+            raise Invalid(problems)
+        if (new_email, new_name) != (row["email"], row["name"]):
+            await User.update({User.email: new_email, User.name: new_name}).where(
+                User.id == user_id
+            )
+            await record(
+                actor,
+                "user.details_change",
+                "user",
+                user_id,
+                before={"email": row["email"], "name": row["name"]},
+                after={"email": new_email, "name": new_name},
+            )
+        row["email"], row["name"] = new_email, new_name
+    return user_dict(row, row["organisation_slug"])
 
 
 async def user_id_for(email: str) -> UUID:

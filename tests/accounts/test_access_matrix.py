@@ -54,6 +54,7 @@ DELETE /auth/tokens/{id}                   -          | 401 200 404 404  404 404
 POST   /users                              -          | 401 201 403 403  403 403   403   403  403
 GET    /users                              -          | 401 200 403 403  403 403   403   403  403
 GET    /users/{id}                         -          | 401 200 403 403  403 403   403   403  403
+PATCH  /users/{id}                          -          | 401 200 403 403  403 403   403   403  403
 GET    /users/{id}/tokens                  -          | 401 200 404 404  404 404   404   404  404
 PUT    /users/{id}/role                    -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/deactivate              -          | 401 200 403 403  403 403   403   403  403
@@ -122,6 +123,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "role": "assessor",
         "password": "plum tractor umbrella seventeen lanterns",
     },
+    "PATCH /users/{id}": {"name": "Renamed Person"},
     "PUT /users/{id}/role": {"role": "assessor"},
     "POST /users/{id}/password": {"password": "violet harbour seventeen kettles"},
     "POST /organisations": {"slug": "new-organisation-{n}", "name": "New Organisation {n}"},
