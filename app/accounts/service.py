@@ -230,20 +230,21 @@ async def list_users(
     return rows, total
 
 
-async def get_user(actor: AnyActor, user_id: UUID) -> dict[str, Any]:
-    _require(policy.may_manage_users(actor), "Only an administrator can see other users")
+async def _user_row(user_id: UUID) -> dict[str, Any]:
     row = await User.select(*_user_columns()).where(User.id == user_id).first()
     if row is None:
         raise NotFound("No user has this id")
     return row
 
 
+async def get_user(actor: AnyActor, user_id: UUID) -> dict[str, Any]:
+    _require(policy.may_manage_users(actor), "Only an administrator can see other users")
+    return await _user_row(user_id)
+
+
 async def own_account(actor: Actor) -> dict[str, Any]:
     """The signed-in person's own details, for their account page."""
-    row = await User.select(*_user_columns()).where(User.id == actor.id).first()
-    if row is None:
-        raise NotFound("No user has this id")
-    return row
+    return await _user_row(actor.id)
 
 
 def _not_self(actor: AnyActor, user_id: UUID, doing: str) -> None:

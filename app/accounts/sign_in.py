@@ -68,15 +68,19 @@ def sign_out(request: Request[Any, Any, Any]) -> None:
 def password_changed(request: Request[Any, Any, Any], password_hash: str) -> None:
     """The person changed their password in this session: it goes on, under a new id (a copied
     cookie stops working), while their other sessions, begun with the old password, end."""
-    if request.session:
-        request.session[SESSION_PASSWORD] = password_stamp(password_hash)
-        request.scope.setdefault("state", {})[ROTATE] = True
+    _carry_on(request, SESSION_PASSWORD, password_stamp(password_hash))
 
 
 def other_sessions_ended(request: Request[Any, Any, Any], generation: int) -> None:
     """The person ended their other sessions from this one: it goes on with the new generation,
     under a new id, as after a password change. Asked with an API token, no session goes on (a
     cookie sent alongside the token is one of the sessions that end)."""
-    if request.session and request.scope.get("auth") != "token":
-        request.session[SESSION_GENERATION] = generation
+    if request.scope.get("auth") != "token":
+        _carry_on(request, SESSION_GENERATION, generation)
+
+
+def _carry_on(request: Request[Any, Any, Any], key: str, value: Any) -> None:
+    """This session goes on with `value` under `key`, and under a new id."""
+    if request.session:
+        request.session[key] = value
         request.scope.setdefault("state", {})[ROTATE] = True
