@@ -16,7 +16,12 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
-from app.sqlite_engine import BUSY_TIMEOUT_SECONDS, DurableSQLiteConnection, PooledSQLiteEngine
+from app.sqlite_engine import (
+    BUSY_TIMEOUT_SECONDS,
+    LOWER_FUNCTION,
+    DurableSQLiteConnection,
+    PooledSQLiteEngine,
+)
 
 if TYPE_CHECKING:
     from piccolo.table import Table
@@ -103,6 +108,11 @@ async def read_by_key(table: type[Table], sql: str, *args: Any) -> list[dict[str
 
 def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
+
+
+def lower_function() -> str:
+    """The SQL function that lower-cases any text, the same way on both databases."""
+    return "lower" if is_postgres() else LOWER_FUNCTION
 
 
 async def _nothing_to_reset(connection: Any) -> None:

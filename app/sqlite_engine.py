@@ -30,12 +30,22 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 BUSY_TIMEOUT_SECONDS = 30
 
 
+LOWER_FUNCTION = "charter_lower"
+
+
+def _lower(text: str | None) -> str | None:
+    return None if text is None else str(text).lower()
+
+
 class DurableSQLiteConnection(sqlite3.Connection):
     """Every connection gets the same pragmas: WAL, durable commits, foreign keys. (How long it
-    waits for another writer's lock is connect()'s `timeout`: BUSY_TIMEOUT_SECONDS.)"""
+    waits for another writer's lock is connect()'s `timeout`: BUSY_TIMEOUT_SECONDS.) And
+    charter_lower(), which lower-cases all of Unicode as PostgreSQL's lower() does (SQLite's own
+    lower() knows only A-Z, so "École" would not be found by "école")."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.create_function(LOWER_FUNCTION, 1, _lower, deterministic=True)
         self.execute("PRAGMA journal_mode=WAL")
         # FULL: a committed score survives a power cut, not only a process crash.
         self.execute("PRAGMA synchronous=FULL")

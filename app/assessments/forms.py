@@ -11,7 +11,14 @@ from litestar.datastructures import FormMultiDict
 from app.assessments.views import ResponseView
 
 NOT_APPLICABLE = "na"
-FIELDS = ("score", "justification", "narrative", "evidence", "revision")  # as the page shows them
+FIELDS = (
+    "score",
+    "justification",
+    "narrative",
+    "evidence_search",
+    "evidence",
+    "revision",
+)  # as the page shows them
 
 
 @dataclass

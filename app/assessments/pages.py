@@ -16,6 +16,7 @@ from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
 from app.assessments import answers, lifecycle, service, views
+from app.assessments.evidence_choices import evidence_choices
 from app.assessments.forms import ElementForm
 from app.assessments.views import AssessmentView
 from app.errors import Conflict, Invalid, NotFound
@@ -198,6 +199,10 @@ class AssessmentPages(Controller):
         raw = await request.form()
         form = ElementForm.parse(raw)
         view = await service.get(actor, assessment_id)
+        if raw.get("action") == "find":
+            # Only look the library up: the page comes back with everything as it was typed.
+            find = str(raw.get("evidence_search") or "")
+            return await self._element(request, view, code, form, {}, find=find, found=True)
         errors = form.validate()
         element = view.framework.element(code)
         if errors and element is not None and not {"score", "revision"} & set(errors):
@@ -236,13 +241,19 @@ class AssessmentPages(Controller):
         form: ElementForm,
         errors: dict[str, str],
         status: int = 200,
+        find: str = "",
+        found: bool = False,
     ) -> Template:
         actor = current_actor(request)
         element = view.framework.element(code)
         if element is None:
             raise NotFound(f"{view.framework.title} has no element {code}")
         previous, following, position = _neighbours(view, code)
-        choices = await service.evidence_choices(actor, view, form.evidence)
+        try:
+            choices = await evidence_choices(actor, view, form.evidence, find)
+        except Invalid as invalid:
+            errors, status, found = {**errors, **invalid.problems}, 400, False
+            choices = await evidence_choices(actor, view, form.evidence)
         return _page(
             request,
             "element",
@@ -257,6 +268,8 @@ class AssessmentPages(Controller):
             following=following,
             position=position,
             evidence=choices,
+            evidence_search=find,
+            found=found,
             response=view.response(code),
             can_edit=_can_edit(actor, view),
             upload_url=EVIDENCE_UPLOAD,
@@ -273,7 +286,7 @@ class AssessmentPages(Controller):
         actor = current_actor(request)
         wanted = [*form.evidence, *(str(e) for e in exc.stored.evidence)]
         titles = {
-            str(e["id"]): e["title"] for e in await service.evidence_choices(actor, view, wanted)
+            str(e["id"]): e["title"] for e in (await evidence_choices(actor, view, wanted)).items
         }
         return _page(
             request,

@@ -21,7 +21,6 @@ from app.assessments.tables import Assessment, Response, ResponseEvidence, Statu
 from app.assessments.views import AssessmentView, ResponseView, views_of
 from app.audit.service import record
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.evidence.freshness import is_stale
 from app.evidence.tables import Evidence
 from app.frameworks import service as frameworks
 from app.moderation.tables import Assignment
@@ -182,46 +181,6 @@ async def list_for(
         query = query.where(term)
     rows = await query.order_by(Assessment.created_at, ascending=False).limit(limit).offset(offset)
     return await views_of(rows)
-
-
-def _evidence_choices_sql() -> str:
-    return (
-        f"SELECT {views.plain()}id AS id, title, filename, effective_on FROM evidence "  # noqa: S608
-        "WHERE organisation = {} ORDER BY title LIMIT {}"
-    )
-
-
-async def evidence_choices(
-    actor: Actor, view: AssessmentView, include: list[str] | None = None, limit: int = 500
-) -> list[dict[str, Any]]:
-    """The organisation's evidence items an element may link to, by title, each marked `stale`
-    when its document is old; items named in `include` are always there (if the organisation's)."""
-    if not policy.can_see_organisation_data(actor, view.organisation["id"]):
-        return []
-    # Hand-written: every element page reads this, and Piccolo took longer to build the query
-    # than the database took to answer it.
-    rows = await db.read_by_key(Evidence, _evidence_choices_sql(), view.organisation["id"], limit)
-    today = dt.date.today()
-    choices = [_choice(r, today) for r in rows]
-    listed = {c["id"] for c in choices}
-    missing = [u for u in (_uuid(i) for i in include or []) if u is not None and u not in listed]
-    if missing:
-        columns = (Evidence.id, Evidence.title, Evidence.filename, Evidence.effective_on)
-        of_organisation = Evidence.organisation == view.organisation["id"]
-        linked = await Evidence.select(*columns).where(of_organisation & Evidence.id.is_in(missing))
-        choices += [_choice(r, today) for r in linked]
-    return choices
-
-
-def _choice(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """One evidence choice, whichever query read it (the id as text or as a UUID)."""
-    return {
-        "id": views.as_uuid(row["id"]),
-        "title": row["title"],
-        "filename": row["filename"],
-        "effective_on": row["effective_on"],
-        "stale": is_stale(row["effective_on"], today),
-    }
 
 
 # --- changing --------------------------------------------------------------------------------

@@ -102,10 +102,17 @@ class EvidenceController(Controller):
 
     @get("/")
     async def list_evidence(
-        self, request: Request[Any, Any, Any], organisation: str | None = None, page: int = 1
+        self,
+        request: Request[Any, Any, Any],
+        organisation: str | None = None,
+        page: int = 1,
+        q: str | None = None,
     ) -> dict[str, Any]:
-        """A page of an organisation's evidence library (the caller's own by default)."""
-        return await service.list_for_organisation(current_actor(request), organisation, page)
+        """A page of an organisation's evidence library (the caller's own by default), newest
+        first; with `q`, only the items with every word of it in their title, file name or
+        description (any case)."""
+        actor = current_actor(request)
+        return await service.list_for_organisation(actor, organisation, page, q)
 
     @get("/{evidence_id:uuid}")
     async def get_evidence(

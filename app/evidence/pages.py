@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
@@ -109,10 +110,21 @@ class EvidencePages(Controller):
         page: int = 1,
         uploaded: int = 0,
         deleted: bool = False,
+        q: str | None = None,
     ) -> Template:
         actor = current_actor(request)
-        library = await service.list_for_organisation(actor, organisation, page)
+        error = None
+        try:
+            library = await service.list_for_organisation(actor, organisation, page, q)
+        except Invalid as invalid:
+            if "q" not in invalid.problems:
+                raise
+            error = invalid.problems["q"]
+            library = await service.list_for_organisation(actor, organisation, page)
         org_id = UUID(library["organisation"]["id"])
+        query = {"organisation": library["organisation"]["slug"]}
+        if library["q"]:
+            query["q"] = library["q"]
         return Template(
             "evidence/library.html",
             context={
@@ -123,7 +135,11 @@ class EvidencePages(Controller):
                 "can_upload": policy.can_change_evidence(actor, org_id),
                 "uploaded": uploaded,
                 "deleted": deleted,
+                "search": (q or "") if error else library["q"],
+                "search_error": error,
+                "page_href": f"/evidence?{urlencode(query)}&page=",
             },
+            status_code=400 if error else 200,
         )
 
     @get("/upload")

@@ -27,6 +27,8 @@ from app.audit.service import record
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
 from app.evidence import content_types
 from app.evidence.freshness import is_stale
+from app.evidence.search import where as search_where
+from app.evidence.search import words_of as search_words_of
 from app.evidence.staging import NoRoom, Received, Staged, Upload, discard, room_for, stage
 from app.evidence.storage import read_chunks, storage_for
 from app.evidence.tables import Evidence
@@ -349,10 +351,12 @@ async def get(actor: Actor, evidence_id: str | uuid.UUID) -> dict[str, Any]:
 
 
 async def list_for_organisation(
-    actor: Actor, organisation: str | uuid.UUID | None, page: int = 1
+    actor: Actor, organisation: str | uuid.UUID | None, page: int = 1, search: str | None = None
 ) -> dict[str, Any]:
-    """A page of the organisation's library (the actor's own if None), newest first:
-    {organisation, items, page, pages, total}."""
+    """A page of the organisation's library (the actor's own if None), newest first, only the
+    items matching `search` if given (search.py): {organisation, items, page, pages, total, q}.
+    Invalid if the search is too long."""
+    words = search_words_of(search)
     ref = organisation or actor.organisation_id
     if not ref:
         if not policy.is_admin(actor):
@@ -364,6 +368,8 @@ async def list_for_organisation(
     if not policy.can_see_organisation_data(actor, org["id"]):
         raise Forbidden("You can only see your own organisation's evidence")
     where = Evidence.organisation == org["id"]
+    if words:
+        where = where & search_where(words)
     total = await Evidence.count().where(where)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -385,6 +391,7 @@ async def list_for_organisation(
         "page": page,
         "pages": pages,
         "total": total,
+        "q": " ".join(words),
     }
 
 

@@ -1,0 +1,48 @@
+"""Finding evidence by what a person remembers of it: words of its title, file name or
+description, in any case and order. Every word must appear in one of the three; "%" and "_" are
+only themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from app import db
+from app.errors import Invalid
+
+MAX_SEARCH = 200
+MAX_WORDS = 8
+_COLUMNS = ("title", "filename", "description")
+
+
+def words_of(search: str | None, field: str = "q") -> list[str]:
+    """The distinct words to look for, lower-cased; Invalid (naming `field`) if too long."""
+    text = (search or "").strip()
+    if len(text) > MAX_SEARCH:
+        raise Invalid({field: f"Search for {MAX_SEARCH} characters or fewer"})
+    words: list[str] = []
+    for word in text.lower().split():
+        if word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def _pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def condition(words: list[str]) -> tuple[str, list[Any]]:
+    """SQL (Piccolo's "{}" placeholders) true for an evidence row matching every word, and its
+    values; ("", []) for no words."""
+    lower = db.lower_function()
+    one_word = " OR ".join(f"{lower}({column}) LIKE {{}} ESCAPE '\\'" for column in _COLUMNS)
+    sql = " AND ".join(f"({one_word})" for _ in words)
+    values = [_pattern(word) for word in words for _ in _COLUMNS]
+    return sql, values
+
+
+def where(words: list[str]) -> WhereRaw:
+    sql, values = condition(words)
+    return WhereRaw(sql, *values)
