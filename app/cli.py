@@ -217,6 +217,25 @@ def users_end_sessions(email: str) -> None:
     click.echo(f"Every session of {user['email']} has ended: they sign in again to go on")
 
 
+@users.command("change")
+@click.option("--email", required=True, help="the address they sign in with now")
+@click.option("--new-email", default=None, help="the address they will sign in with")
+@click.option("--name", default=None, help="their new name")
+def users_change(email: str, new_email: str | None, name: str | None) -> None:
+    """A new name or email address for someone (a marriage, a department renamed): their
+    sessions and API tokens go on; the audit record keeps the old ones."""
+    from app.accounts.service import change_details, user_id_for
+
+    if new_email is None and name is None:
+        raise click.UsageError("Give --new-email, --name or both")
+
+    async def change() -> dict[str, Any]:
+        return await change_details(CLI, await user_id_for(email), new_email, name)
+
+    user = run(change())
+    click.echo(f"{user['name']} signs in with {user['email']}")
+
+
 @main.group()
 def tokens() -> None:
     """Manage API tokens."""

@@ -10,6 +10,7 @@ from litestar import Litestar
 from app.accounts.tables import User
 from app.audit.tables import AuditRecord
 from tests.accounts.support import browser, error_summary, page, post_form, sign_in_with_form
+from tests.command import charter
 from tests.factories import PASSWORD, bearer, make_user, web_sign_in
 
 
@@ -131,3 +132,50 @@ async def test_the_api_changes_either_field_alone_and_only_admins_may(
     assert await stored(ada["id"]) == ("ada@dvsa.example", "Ada Lovelace")
     async with browser(app) as fresh:  # the password is untouched
         assert (await sign_in_with_form(fresh, "ada@dvsa.example", PASSWORD)).status_code == 303
+
+
+async def test_the_command_line_changes_a_name_and_email_and_names_what_is_wrong(
+    app: Litestar, client: AsyncClient
+) -> None:
+    ada = await make_user("dept_contributor", name="Ada Byron", email="ada.byron@dvla.example")
+    await make_user("assessor", email="grace@example.gov.uk")
+    async with browser(app) as hers:
+        await web_sign_in(hers, ada)
+        done = charter(
+            "users", "change", "--email", "ADA.BYRON@dvla.example",
+            "--new-email", "Ada.Lovelace@dvsa.example", "--name", "Ada Lovelace",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "Ada Lovelace signs in with ada.lovelace@dvsa.example"
+        assert await stored(ada["id"]) == ("ada.lovelace@dvsa.example", "Ada Lovelace")
+        assert (await hers.get("/api/v1/auth/me")).status_code == 200  # her session goes on
+
+    name_only = charter("users", "change", "--email", "ada.lovelace@dvsa.example", "--name", "A L")
+    assert name_only.returncode == 0 and await stored(ada["id"]) == (
+        "ada.lovelace@dvsa.example",
+        "A L",
+    )
+
+    taken = charter(
+        "users", "change", "--email", "ada.lovelace@dvsa.example",
+        "--new-email", "grace@example.gov.uk", "--name", "",
+    )  # fmt: skip
+    assert taken.returncode == 1
+    assert "error: name:" in taken.stderr
+    assert await stored(ada["id"]) == ("ada.lovelace@dvsa.example", "A L")
+    taken = charter(
+        "users", "change", "--email", "ada.lovelace@dvsa.example",
+        "--new-email", "grace@example.gov.uk",
+    )  # fmt: skip
+    assert taken.returncode == 1
+    assert (
+        taken.stderr.strip()
+        == "error: email: A user with email grace@example.gov.uk already exists"
+    )
+    nothing = charter("users", "change", "--email", "ada.lovelace@dvsa.example")
+    assert nothing.returncode == 2 and "Give --new-email, --name or both" in nothing.stderr
+    unknown = charter("users", "change", "--email", "nobody@example.gov.uk", "--name", "X")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == "error: No user has the email address nobody@example.gov.uk"
+    changes = await AuditRecord.select().where(AuditRecord.action == "user.details_change")
+    assert len(changes) == 2
