@@ -10,7 +10,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
 
-from app.accounts import service, sign_in
+from app.accounts import browser_sessions, service, sign_in
 from app.accounts.auth import current_actor, require_user
 from app.openapi import error_responses
 
@@ -78,6 +78,33 @@ class AuthController(Controller):
         generation = await service.end_other_sessions(current_actor(request))
         sign_in.other_sessions_ended(request, generation)
         return {"other_sessions_ended": True}
+
+    @get("/sessions", guards=[require_user])
+    async def list_sessions(self, request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+        """Where you are signed in: each live browser session of yours (`current` is the one
+        making this call; none when an API token makes it), with the browser, when it signed in
+        and when it was last used (to the minute)."""
+        found = await browser_sessions.sessions_of(
+            current_actor(request),
+            browser_sessions.this_session_id(request),
+            request.app.state.settings,
+        )
+        return [s.as_dict() for s in found]
+
+    @delete("/sessions/{session_id:str}", status_code=200, guards=[require_user])
+    async def end_session(
+        self, request: Request[Any, Any, Any], session_id: FromPath[str]
+    ) -> dict[str, Any]:
+        """Sign one of your browsers out (an `id` from GET /api/v1/auth/sessions); the others
+        and your API tokens go on. 404 if it is not a live session of yours, 409 for the session
+        making this call (sign out with POST /api/v1/auth/logout)."""
+        ended = await browser_sessions.end_session(
+            current_actor(request),
+            session_id,
+            browser_sessions.this_session_id(request),
+            request.app.state.settings,
+        )
+        return ended.as_dict()
 
     @post("/tokens", status_code=201, guards=[require_user])
     async def create_token(

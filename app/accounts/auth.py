@@ -21,6 +21,8 @@ SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
 SESSION_PASSWORD = "password_stamp"  # noqa: S105 (a session key, not a password)
 SESSION_GENERATION = "generation"  # the user's session_generation when the session began
+SESSION_AGENT = "agent"  # the browser's User-Agent at sign-in, to tell sessions apart
+MAX_AGENT = 300
 # Set in scope["state"] when the request came with a session that has just ended (timed out,
 # deleted, or no longer valid here): the sign-in page it is sent to says so.
 SESSION_ENDED = "charter_session_ended"
@@ -72,17 +74,20 @@ def password_stamp(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
 
 
-def new_session(user_id: Any, password_hash: str, generation: int) -> dict[str, Any]:
+def new_session(
+    user_id: Any, password_hash: str, generation: int, agent: str = ""
+) -> dict[str, Any]:
     """The session sign-in starts."""
     return {
         SESSION_USER: str(user_id),
         SESSION_STARTED: dt.datetime.now(dt.UTC).isoformat(),
         SESSION_PASSWORD: password_stamp(password_hash),
         SESSION_GENERATION: generation,
+        SESSION_AGENT: agent[:MAX_AGENT],
     }
 
 
-def _session_current(session: dict[str, Any], row: dict[str, Any]) -> bool:
+def session_current(session: dict[str, Any], row: dict[str, Any]) -> bool:
     """Begun with the person's present password and after their sessions were last ended.
     (A session stored before generations existed has none: it counts as generation 0.)"""
     return (
@@ -93,7 +98,7 @@ def _session_current(session: dict[str, Any], row: dict[str, Any]) -> bool:
 
 async def _actor_for_session(session: dict[str, Any]) -> Actor | None:
     row = await _active_user(session[SESSION_USER])
-    if row is None or not _session_current(session, row):
+    if row is None or not session_current(session, row):
         return None
     return actor_from_row(row)
 

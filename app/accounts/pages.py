@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.accounts import service, sign_in
+from app.accounts import browser_sessions, service, sign_in
 from app.accounts.auth import current_actor, require_user
 from app.accounts.forms import PasswordForm, SignInForm, TokenForm
 from app.accounts.password_rules import MIN_LENGTH
@@ -86,18 +86,38 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def account(self, request: Request[Any, Any, Any], sessions: str = "") -> Template:
+    async def account(
+        self, request: Request[Any, Any, Any], sessions: str = "", session: str = ""
+    ) -> Template:
         actor = current_actor(request)
+        settings = request.app.state.settings
+        browsers = await browser_sessions.sessions_of(
+            actor, browser_sessions.this_session_id(request), settings
+        )
         return Template(
             "accounts/account.html",
             context={
                 "person": await service.own_account(actor),
                 "role_label": ROLE_LABELS[actor.role],
                 "sessions_ended": sessions == "ended",
+                "session_ended": session == "ended",
+                "browsers": browsers,
                 "current_user": actor,
             },
             headers=NO_STORE,
         )
+
+    @post("/sessions/{session_id:str}/end")
+    async def end_one_session(
+        self, request: Request[Any, Any, Any], session_id: FromPath[str]
+    ) -> Redirect:
+        await browser_sessions.end_session(
+            current_actor(request),
+            session_id,
+            browser_sessions.this_session_id(request),
+            request.app.state.settings,
+        )
+        return _see_other("/account?session=ended")
 
     @post("/sessions/end")
     async def end_other_sessions(self, request: Request[Any, Any, Any]) -> Redirect:

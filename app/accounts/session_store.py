@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 
+import msgspec
 from litestar.stores.base import Store
 
 from app import db
+from app.accounts.auth import SESSION_USER
 from app.accounts.tables import SessionEntry
 
 
 def _key(key: str) -> str:
     # Only a hash of the session id is stored: a leaked table does not hand out live sessions.
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def stored_key(session_id: str) -> str:
+    """The key a session id is stored under (and named by on the account page)."""
+    return _key(session_id)
+
+
+def owner_of(data: bytes) -> uuid.UUID | None:
+    """The signed-in person a session's data (Litestar's JSON) belongs to, if any."""
+    try:
+        session = msgspec.json.decode(data)
+        return uuid.UUID(str(session[SESSION_USER])) if isinstance(session, dict) else None
+    except (msgspec.DecodeError, KeyError, ValueError):
+        return None
 
 
 def _expiry(expires_in: int | dt.timedelta | None) -> dt.datetime:
@@ -40,16 +57,21 @@ class DatabaseStore(Store):
         self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None
     ) -> None:
         data = value.encode() if isinstance(value, str) else value
-        hashed, expires_at = _key(key), _expiry(expires_in)
+        hashed, expires_at, owner = _key(key), _expiry(expires_in), owner_of(data)
         updated = (
             await SessionEntry.update(
-                {SessionEntry.value: data, SessionEntry.expires_at: expires_at}
+                {
+                    SessionEntry.value: data,
+                    SessionEntry.expires_at: expires_at,
+                    SessionEntry.user_id: owner,
+                }
             )
             .where(SessionEntry.key == hashed)
             .returning(SessionEntry.key)
         )
         if not updated:
-            await SessionEntry.insert(SessionEntry(key=hashed, value=data, expires_at=expires_at))
+            entry = SessionEntry(key=hashed, value=data, expires_at=expires_at, user_id=owner)
+            await SessionEntry.insert(entry)
 
     async def read(self, key: str) -> tuple[bytes, dt.datetime] | None:
         """The live session's data and when it expires; an expired one is deleted."""

@@ -56,7 +56,10 @@ async def sign_in(request: Request[Any, Any, Any], email: str, password: str) ->
     if found is None:
         return None
     request.scope.setdefault("state", {})[ROTATE] = True
-    request.set_session(new_session(found.actor.id, found.password_hash, found.session_generation))
+    agent = request.headers.get("user-agent", "")
+    request.set_session(
+        new_session(found.actor.id, found.password_hash, found.session_generation, agent)
+    )
     return found.actor
 
 

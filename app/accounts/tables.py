@@ -53,6 +53,9 @@ class SessionEntry(Table):
     key = Varchar(length=128, primary_key=True)
     value = Bytea()
     expires_at = Timestamptz(default=TimestamptzNow(), index=True)
+    # Whose session it is (read from its data when stored), so a person can see theirs and end
+    # one. Not a foreign key: a session outlives nothing, and it is only ever looked up by it.
+    user_id = UUID(null=True, default=None, index=True)
 
 
 class SignInAttempt(Table):

@@ -11,14 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 from uuid import UUID
 
+from litestar.middleware.session.server_side import ServerSideSessionBackend
+
 from app import db
 from app.accounts.actor import Actor, SystemActor
+from app.accounts.auth import new_session
 from app.accounts.roles import Role
+from app.accounts.session_store import DatabaseStore, stored_key
 from app.accounts.tables import ApiToken
 from app.accounts.tokens import new_token, token_hash
 from app.assessments.tables import Response, ResponseEvidence
@@ -100,6 +105,14 @@ def _actor(user: dict[str, Any]) -> Actor:
     return Actor(user["id"], user["email"], user["name"], Role(user["role"]), user["organisation"])
 
 
+async def _session(user: dict[str, Any]) -> str:
+    """A browser session of the user's, stored as sign-in stores one: the key it is listed by."""
+    session_id = secrets.token_urlsafe(32)
+    data = new_session(user["id"], user["password_hash"], 0, "Matrix browser")
+    await DatabaseStore().set(session_id, ServerSideSessionBackend.serialize_data(data), 600)
+    return stored_key(session_id)
+
+
 async def _token(user: dict[str, Any]) -> tuple[str, UUID]:
     """A bearer token for the user, made as `charter tokens create` makes one: (token, its id)."""
     token = new_token()
@@ -119,6 +132,8 @@ class World:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # by matrix column
     token_ids: dict[str, UUID] = field(default_factory=dict)  # the columns' bearer tokens
     subject_token: UUID | None = None
+    sessions: dict[str, str] = field(default_factory=dict)  # a browser session of each column
+    subject_session: str = ""
     inactive: dict[str, Any] | None = None
     assessment: dict[str, Any] | None = None
     evidence: dict[str, Any] | None = None
@@ -146,6 +161,8 @@ class World:
             "inactive": text(self.inactive and self.inactive["id"]),
             "token": text(self.subject_token),
             "own_token": text(self.token_ids.get(role, self.subject_token)),
+            "own_session": self.sessions.get(role, self.subject_session),
+            "subject_session": self.subject_session,
             "assessor_email": self.users["asr"]["email"],
             "today": dt.date.today().isoformat(),
         }
@@ -180,6 +197,10 @@ async def _build(state: str | None, needs: frozenset[str], signed_in: tuple[str,
         world.token_ids[column] = token_id
     if needs & {"token", "own_token"}:  # signed out, {own_token} falls back to someone else's
         _, world.subject_token = await _token(world.subject)
+    if needs & {"own_session", "subject_session"}:  # signed out, {own_session} is the subject's
+        world.subject_session = await _session(world.subject)
+        for column in signed_in:
+            world.sessions[column] = await _session(users[column])
     if "inactive" in needs:
         world.inactive = await make_user("assessor", active=False)
     if state is not None:

@@ -15,7 +15,8 @@ right role, so a refusal shows access, not state: 401 signed out, 404 exists but
 403 may see but the role may not do it. Placeholders name the world's objects
 (tests/accounts/matrix_setup.py): {id} is the target of the path's kind (the assessment, its
 evidence item, its certificate, a league table of it, a user whom admins manage, that user's API
-token); {own_token} is the caller's own token; {inactive} a deactivated user.
+token); {own_token} is the caller's own token; {own_session} one of the caller's browser sessions
+and {subject_session} one of the managed user's; {inactive} a deactivated user.
 
 Signed-out calls carry no cookie and no token at all, as a script would: the API answers 401
 (with no session there is nothing for a forged request to ride on; tests/accounts/test_csrf.py
@@ -46,6 +47,9 @@ POST   /auth/login                         -          | 200 200 200 200  200 200
 POST   /auth/logout                        -          | 401 200 200 200  200 200   200   200  200
 GET    /auth/me                            -          | 401 200 200 200  200 200   200   200  200
 POST   /auth/sessions/end                  -          | 401 200 200 200  200 200   200   200  200
+GET    /auth/sessions                      -          | 401 200 200 200  200 200   200   200  200
+DELETE /auth/sessions/{own_session}        -          | 401 200 200 200  200 200   200   200  200
+DELETE /auth/sessions/{subject_session}    -          | 401 404 404 404  404 404   404   404  404
 POST   /auth/tokens                        -          | 401 201 201 201  201 201   201   201  201
 GET    /auth/tokens                        -          | 401 200 200 200  200 200   200   200  200
 DELETE /auth/tokens/{own_token}            -          | 401 200 200 200  200 200   200   200  200

@@ -27,6 +27,10 @@ async def test_signing_out_of_other_browsers_from_the_account_page(
     await page.get_by_role("link", name="Ada Lovelace").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     await expect(page.get_by_text("Department for Accounts")).to_be_visible()
+    signed_in_here = page.locator("#signed-in + table tbody tr")
+    await expect(signed_in_here).to_have_count(2)  # this browser and the shared one
+    await expect(signed_in_here.first).to_contain_text("This browser")
+    await expect(signed_in_here.nth(1).get_by_role("button")).to_contain_text("Sign out")
     await assert_accessible(page)
 
     await page.get_by_role("button", name="Sign out of other browsers").click()
