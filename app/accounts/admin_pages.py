@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from app import search
 from app.accounts import policy, service
 from app.accounts.auth import current_actor, require_user
 from app.accounts.forms import RoleForm, UserForm
@@ -46,18 +47,32 @@ class UserAdminPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, request: Request[Any, Any, Any], page: int = 1) -> Template:
+    async def index(self, request: Request[Any, Any, Any], page: int = 1, q: str = "") -> Template:
         actor = current_actor(request)
-        rows, total = await service.list_users(actor, page)
+        errors: dict[str, str] = {}
+        try:
+            rows, total = await service.list_users(actor, page, search_text=q)
+        except Invalid as invalid:
+            if "q" not in invalid.problems:
+                raise
+            errors = {"q": invalid.problems["q"]}
+            rows, total = await service.list_users(actor, page)
+        searched = "" if errors else " ".join(search.words_of(q))
         return Template(
             "accounts/users.html",
             context={
                 "users": rows,
                 "role_labels": ROLE_LABELS,
-                "pagination": pagination(page, service.PER_PAGE, total, "/admin/users", {}),
+                "pagination": pagination(
+                    page, service.PER_PAGE, total, "/admin/users", {"q": searched}
+                ),
                 "total": total,
+                "search": q if errors else searched,
+                "searched": searched,
+                "errors": errors,
                 "current_user": actor,
             },
+            status_code=400 if errors else 200,
         )
 
     @get("/new")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from app import db
+from app import db, search
 from app.accounts import policy, throttle
 from app.accounts.actor import Actor, SystemActor
 from app.accounts.auth import actor_from_row
@@ -211,18 +211,27 @@ def _user_columns() -> list[Any]:
     ]
 
 
+_SEARCHED = (f"{User._meta.tablename}.name", f"{User._meta.tablename}.email")
+
+
 async def list_users(
-    actor: AnyActor, page: int = 1, per_page: int = PER_PAGE
+    actor: AnyActor, page: int = 1, per_page: int = PER_PAGE, search_text: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of users, by name, and how many there are in all."""
+    """One page of users, by name, and how many there are in all; with `search_text`, only those
+    with every word of it in their name or email address (app/search.py). Invalid (naming `q`)
+    if the search is too long."""
     _require(policy.may_manage_users(actor), "Only an administrator can list users")
+    words = search.words_of(search_text)
     page = max(page, 1)
-    total = await User.count()
+    count, select = User.count(), User.select(*_user_columns())
+    if words:
+        count = count.where(search.where(words, _SEARCHED))
+        select = select.where(search.where(words, _SEARCHED))
+    total = await count
     if (page - 1) * per_page >= total:  # past the end (and no offset too big for SQL)
         return [], total
     rows = (
-        await User.select(*_user_columns())
-        .order_by(User.name)
+        await select.order_by(User.name)
         .order_by(User.email)
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -1,5 +1,5 @@
 """The evidence an element page offers as checkboxes: the organisation's items by title, at most
-LIMIT of them, or those matching what the person searched for (evidence/search.py); the items
+LIMIT of them, or those matching what the person searched for (app/search.py); the items
 already chosen are always among them, so a narrower list never drops a link."""
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from app import db
+from app import db, search
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.assessments import views
 from app.assessments.views import AssessmentView
-from app.evidence import search
 from app.evidence.freshness import is_stale
-from app.evidence.tables import Evidence
+from app.evidence.tables import SEARCHED_COLUMNS, Evidence
 
 LIMIT = 500
 FIND_FROM = 11  # a library this large gets a search box on the element page
@@ -54,7 +53,7 @@ async def evidence_choices(
         return EvidenceChoices()
     organisation = view.organisation["id"]
     if words:
-        condition, values = search.condition(words)
+        condition, values = search.condition(words, SEARCHED_COLUMNS)
         rows = list(await Evidence.raw(_sql(condition), organisation, *values, LIMIT + 1))
     else:
         # Hand-written and read at once: every element page reads this, and Piccolo took longer

@@ -18,7 +18,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from app import db
+from app import db, search
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.roles import ASSESSOR_ROLES
@@ -27,11 +27,9 @@ from app.audit.service import record
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
 from app.evidence import content_types
 from app.evidence.freshness import is_stale
-from app.evidence.search import where as search_where
-from app.evidence.search import words_of as search_words_of
 from app.evidence.staging import NoRoom, Received, Staged, Upload, discard, room_for, stage
 from app.evidence.storage import read_chunks, storage_for
-from app.evidence.tables import Evidence
+from app.evidence.tables import SEARCHED_COLUMNS, Evidence
 from app.evidence.usage import EDITABLE_STATUSES, Usage, usage_rows, uuid_of, uuids_of
 from app.moderation.tables import Assignment
 from app.organisations.tables import Organisation
@@ -351,12 +349,15 @@ async def get(actor: Actor, evidence_id: str | uuid.UUID) -> dict[str, Any]:
 
 
 async def list_for_organisation(
-    actor: Actor, organisation: str | uuid.UUID | None, page: int = 1, search: str | None = None
+    actor: Actor,
+    organisation: str | uuid.UUID | None,
+    page: int = 1,
+    search_text: str | None = None,
 ) -> dict[str, Any]:
     """A page of the organisation's library (the actor's own if None), newest first, only the
-    items matching `search` if given (search.py): {organisation, items, page, pages, total, q}.
+    items matching `search_text` if given (app/search.py): {organisation, items, page, pages, total, q}.
     Invalid if the search is too long."""
-    words = search_words_of(search)
+    words = search.words_of(search_text)
     ref = organisation or actor.organisation_id
     if not ref:
         if not policy.is_admin(actor):
@@ -369,7 +370,7 @@ async def list_for_organisation(
         raise Forbidden("You can only see your own organisation's evidence")
     where = Evidence.organisation == org["id"]
     if words:
-        where = where & search_where(words)
+        where = where & search.where(words, SEARCHED_COLUMNS)
     total = await Evidence.count().where(where)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)

@@ -19,3 +19,7 @@ class Evidence(Table):
     effective_on = Date(null=True, default=None)  # when the document was produced or approved
     uploaded_by = ForeignKey(User)
     uploaded_at = Timestamptz()
+
+
+# What a search of a library looks in (app/search.py), as SQL names.
+SEARCHED_COLUMNS = ("title", "filename", "description")

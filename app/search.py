@@ -1,6 +1,6 @@
-"""Finding evidence by what a person remembers of it: words of its title, file name or
-description, in any case and order. Every word must appear in one of the three; "%" and "_" are
-only themselves."""
+"""Finding rows by what a person remembers of them: words, in any case and order, each of which
+must appear in one of a few text columns (an evidence item's title, file name or description; a
+person's name or email address). "%" and "_" are only themselves."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from app.errors import Invalid
 
 MAX_SEARCH = 200
 MAX_WORDS = 8
-_COLUMNS = ("title", "filename", "description")
 
 
 def words_of(search: str | None, field: str = "q") -> list[str]:
@@ -33,16 +32,16 @@ def _pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def condition(words: list[str]) -> tuple[str, list[Any]]:
-    """SQL (Piccolo's "{}" placeholders) true for an evidence row matching every word, and its
-    values; ("", []) for no words."""
+def condition(words: list[str], columns: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """SQL (Piccolo's "{}" placeholders) true for a row with every word in one of `columns`
+    (SQL names, never user input), and its values; ("", []) for no words."""
     lower = db.lower_function()
-    one_word = " OR ".join(f"{lower}({column}) LIKE {{}} ESCAPE '\\'" for column in _COLUMNS)
+    one_word = " OR ".join(f"{lower}({column}) LIKE {{}} ESCAPE '\\'" for column in columns)
     sql = " AND ".join(f"({one_word})" for _ in words)
-    values = [_pattern(word) for word in words for _ in _COLUMNS]
+    values = [_pattern(word) for word in words for _ in columns]
     return sql, values
 
 
-def where(words: list[str]) -> WhereRaw:
-    sql, values = condition(words)
+def where(words: list[str], columns: tuple[str, ...]) -> WhereRaw:
+    sql, values = condition(words, columns)
     return WhereRaw(sql, *values)
