@@ -75,6 +75,31 @@ async def make_evidence(
     return item.to_dict()
 
 
+async def many_evidence(
+    organisation: dict[str, Any],
+    user: dict[str, Any],
+    count: int,
+    title: str = "Letter {n:03d}",
+    description: str = "",
+) -> None:
+    """`count` evidence rows in one insert (metadata only), titled by `title` formatted with n."""
+    await Evidence.insert(
+        *[
+            Evidence(
+                organisation=organisation["id"],
+                title=title.format(n=n),
+                description=description,
+                filename=f"letter-{n}.pdf",
+                media_type="application/pdf",
+                size=100,
+                sha256=hashlib.sha256(f"many {n}".encode()).hexdigest(),
+                uploaded_by=user["id"],
+            )
+            for n in range(count)
+        ]
+    )
+
+
 def answer(revision: int = 0, score: int | None = 2, **fields: Any) -> dict[str, Any]:
     """A PUT body for one response."""
     return {

@@ -5,14 +5,12 @@ linked and is then always shown."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from bs4 import BeautifulSoup
 from httpx import AsyncClient
 
-from app.evidence.tables import Evidence
-from tests.assessments.support import make_evidence, small_framework
+from tests.assessments.support import make_evidence, many_evidence, small_framework
 from tests.factories import (
     bearer,
     csrf_token,
@@ -72,6 +70,7 @@ async def test_finding_narrows_the_list_keeps_what_was_typed_and_saves_nothing(
     titles = [f"Board minutes {n}" for n in range(10)] + ["Customer survey", "Survey of staff"]
     case = await setting_up(client, titles)
     base, items = case["base"], case["items"]
+    path = f"{base}/elements/{ELEMENT}"
     page = soup(await client.get(f"{base}/elements/{ELEMENT}"))
     box = page.find("input", attrs={"name": "evidence_search"})
     assert box is not None and box["type"] == "search"
@@ -127,33 +126,12 @@ async def test_finding_narrows_the_list_keeps_what_was_typed_and_saves_nothing(
     assert page.find("input", attrs={"name": "evidence_search"})["value"] == ""
 
     # Nothing found: the chosen ones are still listed, nothing else.
-    page = soup(
-        await post(
-            client,
-            f"{base}/elements/{ELEMENT}",
-            {
-                **typed,
-                "evidence": [chosen],
-                "revision": "1",
-                "evidence_search": "budget",
-            },
-        )
-    )
+    again = {**typed, "evidence": [chosen], "revision": "1"}
+    page = soup(await post(client, path, {**again, "evidence_search": "budget"}))
     assert listed(page) == {"Board minutes 3": True}
     assert said(page, "evidence-found").startswith("0 documents match “budget”.")
     # An empty search lists everything again.
-    page = soup(
-        await post(
-            client,
-            f"{base}/elements/{ELEMENT}",
-            {
-                **typed,
-                "evidence": [chosen],
-                "revision": "1",
-                "evidence_search": "",
-            },
-        )
-    )
+    page = soup(await post(client, path, {**again, "evidence_search": ""}))
     assert len(listed(page)) == 12
 
 
@@ -203,20 +181,7 @@ async def test_a_library_over_500_says_so_and_the_rest_can_be_found_and_linked(
 ) -> None:
     case = await setting_up(client, [])
     org, user, base = case["org"], case["user"], case["base"]
-    await Evidence.insert(
-        *[
-            Evidence(
-                organisation=org["id"],
-                title=f"Letter {n:03d}",
-                filename=f"letter-{n}.pdf",
-                media_type="application/pdf",
-                size=100,
-                sha256=hashlib.sha256(f"letter {n}".encode()).hexdigest(),
-                uploaded_by=user["id"],
-            )
-            for n in range(505)
-        ]
-    )
+    await many_evidence(org, user, 505)
     page = soup(await client.get(f"{base}/elements/{ELEMENT}"))
     titles = list(listed(page))
     assert len(titles) == 500 and titles[0] == "Letter 000" and titles[-1] == "Letter 499"

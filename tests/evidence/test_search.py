@@ -4,14 +4,13 @@ items are never found; a search too long is refused, naming `q`."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from app.evidence.tables import Evidence
+from tests.assessments.support import many_evidence
 from tests.evidence import samples
 from tests.factories import bearer, make_organisation, make_user, web_sign_in
 
@@ -103,21 +102,7 @@ async def test_the_library_page_searches_and_pages_through_the_results(
 ) -> None:
     org, lead = library["org"], library["user"]
     # 55 more items whose description says "archive": two pages of results (50 a page).
-    await Evidence.insert(
-        *[
-            Evidence(
-                organisation=org["id"],
-                title=f"Archived letter {n:02d}",
-                description="From the archive",
-                filename=f"letter-{n}.pdf",
-                media_type="application/pdf",
-                size=100,
-                sha256=hashlib.sha256(f"letter {n}".encode()).hexdigest(),
-                uploaded_by=lead["id"],
-            )
-            for n in range(55)
-        ]
-    )
+    await many_evidence(org, lead, 55, "Archived letter {n:02d}", "From the archive")
     await web_sign_in(client, lead)
     page = BeautifulSoup((await client.get("/evidence")).text, "html.parser")
     search = page.find("form", attrs={"role": "search"})
