@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app import search
-from app.accounts import policy, service
+from app.accounts import browser_sessions, policy, service
 from app.accounts.auth import current_actor, require_user
 from app.accounts.forms import RoleForm, UserForm
 from app.accounts.password_rules import MIN_LENGTH
@@ -233,6 +233,12 @@ async def _user_page(
             "errors": errors,
             "role_labels": ROLE_LABELS,
             "tokens": await service.list_tokens(actor, user_id),
+            "browsers": await browser_sessions.sessions_for_admin(
+                actor,
+                user_id,
+                browser_sessions.this_session_id(request),
+                request.app.state.settings,
+            ),
             "is_self": user["id"] == actor.id,
             "password_set": password_set,
             "sessions_ended": sessions_ended,

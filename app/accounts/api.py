@@ -205,6 +205,20 @@ class UsersController(Controller):
         their own before anything else. Not for your own: use /account/password."""
         return await service.set_password(current_actor(request), user_id, data.password)
 
+    @get("/{user_id:uuid}/sessions")
+    async def list_sessions(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        """Admins: where someone is signed in, as GET /api/v1/auth/sessions answers for oneself
+        (each live browser session: browser, signed in, last used)."""
+        found = await browser_sessions.sessions_for_admin(
+            current_actor(request),
+            user_id,
+            browser_sessions.this_session_id(request),
+            request.app.state.settings,
+        )
+        return [s.as_dict() for s in found]
+
     @post("/{user_id:uuid}/sessions/end", status_code=200)
     async def end_sessions(
         self, request: Request[Any, Any, Any], user_id: FromPath[UUID]

@@ -11,12 +11,14 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from litestar.connection import ASGIConnection
 from ua_parser import parse_os, parse_user_agent
 
 from app import db
+from app.accounts import service
 from app.accounts.actor import Actor
 from app.accounts.auth import (
     SESSION_AGENT,
@@ -24,6 +26,7 @@ from app.accounts.auth import (
     session_current,
     session_expired,
 )
+from app.accounts.service import AnyActor
 from app.accounts.session_store import stored_key
 from app.accounts.sessions import COOKIE
 from app.accounts.tables import SessionEntry, User
@@ -82,15 +85,30 @@ async def sessions_of(
 ) -> list[BrowserSession]:
     """The actor's live sessions, the one asking (`current_id`, its cookie) first, then the most
     recently used."""
+    return await _sessions_of_user(actor.id, current_id, settings)
+
+
+async def sessions_for_admin(
+    actor: AnyActor, user_id: UUID, current_id: str | None, settings: Settings
+) -> list[BrowserSession]:
+    """Someone's live sessions, for an administrator helping them (is the account in use, and
+    where?). Forbidden for anyone else; NotFound for no such user."""
+    await service.get_user(actor, user_id)  # the administrator check, and NotFound
+    return await _sessions_of_user(user_id, current_id, settings)
+
+
+async def _sessions_of_user(
+    user_id: UUID, current_id: str | None, settings: Settings
+) -> list[BrowserSession]:
     person = await User.select(User.password_hash, User.session_generation).where(
-        User.id == actor.id
+        User.id == user_id
     )
     if not person:
         return []
     now = dt.datetime.now(dt.UTC)
     rows = (
         await SessionEntry.select(SessionEntry.key, SessionEntry.value, SessionEntry.expires_at)
-        .where((SessionEntry.user_id == actor.id) & (SessionEntry.expires_at > now))
+        .where((SessionEntry.user_id == user_id) & (SessionEntry.expires_at > now))
         .order_by(SessionEntry.expires_at, ascending=False)
         .limit(MAX_LISTED)
     )

@@ -63,6 +63,7 @@ GET    /users/{id}/tokens                  -          | 401 200 404 404  404 404
 PUT    /users/{id}/role                    -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/deactivate              -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/password                -          | 401 200 403 403  403 403   403   403  403
+GET    /users/{id}/sessions                -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{id}/sessions/end            -          | 401 200 403 403  403 403   403   403  403
 POST   /users/{inactive}/reactivate        -          | 401 200 403 403  403 403   403   403  403
 

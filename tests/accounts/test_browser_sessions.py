@@ -19,7 +19,7 @@ from app.accounts.session_store import DatabaseStore
 from app.accounts.tables import SessionEntry
 from app.audit.tables import AuditRecord
 from tests.accounts.support import browser, page, post_form
-from tests.factories import PASSWORD, bearer, csrf_token, make_user
+from tests.factories import PASSWORD, bearer, csrf_token, make_user, web_sign_in
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 CHROME = (
@@ -183,3 +183,29 @@ async def test_sessions_that_no_longer_sign_in_are_not_listed(app: Litestar) -> 
             "A browser (signed in before Charter recorded which)",
             "Firefox on Windows",
         ]
+
+
+async def test_an_admin_sees_where_someone_is_signed_in(app: Litestar, client: AsyncClient) -> None:
+    admin = await make_user("admin", email="admin@example.gov.uk")
+    ada = await make_user("dept_lead", email="ada@example.gov.uk")
+    async with browser(app) as desk, browser(app) as laptop:
+        await sign_in_as(desk, "ada@example.gov.uk", FIREFOX)
+        await sign_in_as(laptop, "ada@example.gov.uk", CHROME)
+        await web_sign_in(client, admin)
+        rows = table((await client.get(f"/admin/users/{ada['id']}")).text)
+        assert sorted(r[0] for r in rows) == ["Chrome on Linux", "Firefox on Windows"]
+        assert all(r[3] == "" for r in rows)  # no button for one browser: theirs to end
+        listed = (await client.get(f"/api/v1/users/{ada['id']}/sessions")).json()
+        assert sorted(s["browser"] for s in listed) == ["Chrome on Linux", "Firefox on Windows"]
+        assert not any(s["current"] for s in listed)
+
+        assert (
+            await post_form(client, f"/admin/users/{ada['id']}/sessions/end")
+        ).status_code == 303
+        page_after = page(await client.get(f"/admin/users/{ada['id']}"))
+        assert "They are not signed in anywhere." in page_after.get_text(" ")
+        assert (await client.get(f"/api/v1/users/{ada['id']}/sessions")).json() == []
+
+    lead = await bearer(await make_user("lead_assessor"))
+    refused = await client.get(f"/api/v1/users/{ada['id']}/sessions", headers=lead)
+    assert refused.status_code == 403
