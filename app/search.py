@@ -18,13 +18,21 @@ MAX_WORDS = 8
 def words_of(search: str | None, field: str = "q") -> list[str]:
     """The distinct words to look for, lower-cased; Invalid (naming `field`) if too long."""
     text = (search or "").strip()
-    if len(text) > MAX_SEARCH:
-        raise Invalid({field: f"Search for {MAX_SEARCH} characters or fewer"})
+    problem = problem_with(text)
+    if problem:
+        raise Invalid({field: problem})
     words: list[str] = []
     for word in text.lower().split():
         if word not in words:
             words.append(word)
     return words[:MAX_WORDS]
+
+
+def problem_with(search: str | None) -> str | None:
+    """What is wrong with a search, for a page that shows it beside the box (None: nothing)."""
+    if len((search or "").strip()) > MAX_SEARCH:
+        return f"Search for {MAX_SEARCH} characters or fewer"
+    return None
 
 
 def _pattern(word: str) -> str:

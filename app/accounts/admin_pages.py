@@ -49,15 +49,10 @@ class UserAdminPages(Controller):
     @get("/")
     async def index(self, request: Request[Any, Any, Any], page: int = 1, q: str = "") -> Template:
         actor = current_actor(request)
-        errors: dict[str, str] = {}
-        try:
-            rows, total = await service.list_users(actor, page, search_text=q)
-        except Invalid as invalid:
-            if "q" not in invalid.problems:
-                raise
-            errors = {"q": invalid.problems["q"]}
-            rows, total = await service.list_users(actor, page)
-        searched = "" if errors else " ".join(search.words_of(q))
+        error = search.problem_with(q)  # shown beside the box, with everyone listed
+        errors = {"q": error} if error else {}
+        rows, total = await service.list_users(actor, page, search_text=None if error else q)
+        searched = "" if error else " ".join(search.words_of(q))
         return Template(
             "accounts/users.html",
             context={

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
+from app import search
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
@@ -249,11 +250,10 @@ class AssessmentPages(Controller):
         if element is None:
             raise NotFound(f"{view.framework.title} has no element {code}")
         previous, following, position = _neighbours(view, code)
-        try:
-            choices = await evidence_choices(actor, view, form.evidence, find)
-        except Invalid as invalid:
-            errors, status, found = {**errors, **invalid.problems}, 400, False
-            choices = await evidence_choices(actor, view, form.evidence)
+        problem = search.problem_with(find)  # shown beside the box, with the whole library
+        if problem:
+            errors, status, found = {**errors, "evidence_search": problem}, 400, False
+        choices = await evidence_choices(actor, view, form.evidence, "" if problem else find)
         return _page(
             request,
             "element",

@@ -12,6 +12,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Response, Stream, Template
 from litestar.router import Router
 
+from app import search
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
@@ -113,14 +114,10 @@ class EvidencePages(Controller):
         q: str | None = None,
     ) -> Template:
         actor = current_actor(request)
-        error = None
-        try:
-            library = await service.list_for_organisation(actor, organisation, page, q)
-        except Invalid as invalid:
-            if "q" not in invalid.problems:
-                raise
-            error = invalid.problems["q"]
-            library = await service.list_for_organisation(actor, organisation, page)
+        error = search.problem_with(q)  # shown beside the box, with the whole library
+        library = await service.list_for_organisation(
+            actor, organisation, page, None if error else q
+        )
         org_id = UUID(library["organisation"]["id"])
         query = {"organisation": library["organisation"]["slug"]}
         if library["q"]:
