@@ -33,6 +33,7 @@ from app.accounts.auth import (
     AuthenticationMiddleware,
     PasswordChangeNeeded,
 )
+from app.accounts.browser_sessions import warm_browser_names
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
@@ -216,7 +217,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,
         },
-        on_startup=[db.start_warm, heap.settle],
+        on_startup=[db.start_warm, warm_browser_names, heap.settle],
         on_shutdown=[db.stop],
         state=State({"settings": settings}),
         request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own
