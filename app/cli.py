@@ -161,6 +161,28 @@ def organisations_create(slug: str, name: str, kind: str, parent: str | None) ->
     click.echo(f"Created organisation {org['slug']} ({org['name']})")
 
 
+@organisations.command("change")
+@click.option("--slug", required=True, help="the organisation to change (its slug stays)")
+@click.option("--name", default=None, help="its new name")
+@click.option("--kind", default=None, help="its new kind")
+@click.option("--parent", default=None, help="slug of the organisation it is now part of")
+@click.option("--no-parent", is_flag=True, help="it is no longer part of another organisation")
+def organisations_change(
+    slug: str, name: str | None, kind: str | None, parent: str | None, no_parent: bool
+) -> None:
+    """A new name, kind or parent (a department renamed, an agency moved): certificates already
+    issued keep the name they were issued to; the audit record keeps the old details."""
+    from app.organisations.service import KEEP, change
+
+    if parent is not None and no_parent:
+        raise click.UsageError("Give --parent or --no-parent, not both")
+    if name is None and kind is None and parent is None and not no_parent:
+        raise click.UsageError("Give --name, --kind, --parent or --no-parent")
+    org = run(change(CLI, slug, name, kind, None if no_parent else (parent or KEEP)))
+    part_of = f", part of {org['parent']}" if org["parent"] else ""
+    click.echo(f"{org['slug']}: {org['name']} ({org['kind']}{part_of})")
+
+
 @main.group()
 def users() -> None:
     """Manage users."""

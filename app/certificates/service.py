@@ -19,6 +19,7 @@ from app.certificates import signing, terms
 from app.certificates.tables import Certificate
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.frameworks.service import framework_for
+from app.organisations.tables import Organisation
 from app.reports import pdf
 from app.settings import Settings
 from app.templating import LONDON, environment
@@ -45,13 +46,19 @@ def parse_id(ref: str | UUID) -> UUID:
 def _columns() -> list[Any]:
     return [
         *Certificate.all_columns(exclude=[Certificate.pdf]),
-        Certificate.organisation.name.as_alias("organisation_name"),
+        Certificate.issued_to.as_alias("organisation_name"),
+        Certificate.organisation.name.as_alias("organisation_name_now"),
         Certificate.organisation.slug.as_alias("organisation_slug"),
         Certificate.framework_version.slug.as_alias("framework_slug"),
         Certificate.framework_version.title.as_alias("framework_title"),
         Certificate.framework_version.version.as_alias("framework_version_number"),
         Certificate.framework_version.content_sha256.as_alias("content_sha256"),
     ]
+
+
+async def _name_of(organisation_id: UUID) -> str:
+    row = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id)
+    return str(row[0]["name"])
 
 
 async def _load(certificate_id: UUID) -> dict[str, Any]:
@@ -68,6 +75,12 @@ def public(row: dict[str, Any], on: dt.date | None = None) -> dict[str, Any]:
         "id": str(row["id"]),
         "organisation": row["organisation_slug"],
         "organisation_name": row["organisation_name"],
+        # The organisation has been renamed since: the certificate keeps the name it was issued to.
+        "organisation_renamed_to": (
+            row["organisation_name_now"]
+            if row["organisation_name_now"] != row["organisation_name"]
+            else None
+        ),
         "framework": row["framework_slug"],
         "framework_title": row["framework_title"],
         "version": row["framework_version_number"],
@@ -119,6 +132,7 @@ async def issue(actor: Any, assessment_id: UUID) -> dict[str, Any]:
         certificate = Certificate(
             assessment=assessment_id,
             organisation=assessment["organisation"],
+            issued_to=await _name_of(assessment["organisation"]),
             framework_version=assessment["framework_version"],
             award_code=assessment["award_code"],
             award_label=assessment["award_label"] or assessment["award_code"],

@@ -13,6 +13,7 @@ class Certificate(Table):
     id = UUID(primary_key=True)  # public: printed on the certificate and in its verification link
     assessment = ForeignKey(Assessment, unique=True)
     organisation = ForeignKey(Organisation, index=True)
+    issued_to = Varchar(length=200, default="")  # the organisation's name then: kept if renamed
     framework_version = ForeignKey(FrameworkVersion)
     award_code = Varchar(length=64)
     award_label = Varchar(length=200)

@@ -31,8 +31,10 @@ from app.demo.story import (
     ORGANISATIONS,
     PEOPLE,
     PSCS,
+    RENAMED,
     REVOKED,
     ROUNDS,
+    STAFF,
     Round,
 )
 from app.demo.summary import Summary
@@ -306,6 +308,8 @@ async def _publish_tables(cast: Cast, now: dt.datetime) -> None:
             await LeagueTable.update({LeagueTable.published_at: at.astimezone(dt.UTC)}).where(
                 LeagueTable.id == UUID(published["id"])
             )
+            slug, new_name = RENAMED
+            await organisations.change(cast.people[f"admin@{STAFF}"], slug, name=new_name)
 
 
 def _refusal(found: dict[str, int]) -> Conflict:

@@ -343,6 +343,9 @@ ROUNDS: tuple[Round, ...] = (
 )
 
 AS_OF_MONTHS_AGO = 6  # the first league table's as-of date; the second is as of today
+# Renamed between the two league tables (a machinery-of-government change): the first table and
+# its certificate keep the old name, the second table shows the new one.
+RENAMED = ("coastal-affairs", "Department for Coasts, Seas and Fisheries")
 REVOKED = (
     "licensing",
     "A review found that the customer satisfaction figures submitted as evidence for "

@@ -1,18 +1,23 @@
-"""Administrators' pages for organisations: the list, and a form to add one."""
+"""Administrators' pages for organisations: the list (with a search), a form to add one, and
+each one's page to change its name, kind or parent."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from app import search
 from app.accounts import policy
 from app.accounts.auth import current_actor, require_user
-from app.errors import Forbidden, Invalid
+from app.errors import Forbidden, Invalid, NotFound
 from app.organisations import service
 from app.organisations.forms import OrganisationForm
 from app.organisations.kinds import KINDS
+
+LISTED = 1000
 
 
 def _require_admin(request: Request[Any, Any, Any]) -> None:
@@ -26,15 +31,28 @@ class OrganisationAdminPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, request: Request[Any, Any, Any]) -> Template:
+    async def index(
+        self, request: Request[Any, Any, Any], q: str = "", changed: str = ""
+    ) -> Template:
+        """?changed=SLUG after a change: a banner says so."""
         _require_admin(request)
+        error = search.problem_with(q)  # shown beside the box, with every organisation listed
+        searched = "" if error else " ".join(search.words_of(q))
+        organisations = await service.list_all(LISTED + 1, searched or None)
         return Template(
             "organisations/list.html",
             context={
-                "organisations": await service.list_all(),
+                "organisations": organisations[:LISTED],
+                "more": len(organisations) > LISTED,
+                "total": await service.count_all(),
+                "search": q if error else searched,
+                "searched": searched,
+                "errors": {"q": error} if error else {},
+                "changed": await _changed(changed),
                 "kinds": KINDS,
                 "current_user": current_actor(request),
             },
+            status_code=400 if error else 200,
         )
 
     @get("/new")
@@ -53,6 +71,35 @@ class OrganisationAdminPages(Controller):
             return await _form_page(request, form, exc.problems, 400)
         return Redirect("/admin/organisations", status_code=303)
 
+    @get("/{slug:str}")
+    async def show(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Template:
+        _require_admin(request)
+        org = await service.get(slug)
+        form = OrganisationForm(org["slug"], org["name"], org["kind"], org["parent"] or "")
+        return await _change_page(request, org, form, {})
+
+    @post("/{slug:str}")
+    async def change(
+        self, request: Request[Any, Any, Any], slug: FromPath[str]
+    ) -> Template | Redirect:
+        _require_admin(request)
+        org = await service.get(slug)
+        form = OrganisationForm.parse(await request.form())
+        try:
+            await service.change(current_actor(request), slug, form.name, form.kind, form.parent)
+        except Invalid as exc:
+            return await _change_page(request, org, form, exc.problems, 400)
+        return Redirect(f"/admin/organisations?changed={slug}", status_code=303)
+
+
+async def _changed(slug: str) -> dict[str, Any] | None:
+    if not slug:
+        return None
+    try:
+        return await service.get(slug)
+    except NotFound:
+        return None
+
 
 async def _form_page(
     request: Request[Any, Any, Any],
@@ -67,6 +114,28 @@ async def _form_page(
             "errors": errors,
             "kinds": KINDS,
             "organisations": await service.list_all(),
+            "current_user": current_actor(request),
+        },
+        status_code=status,
+    )
+
+
+async def _change_page(
+    request: Request[Any, Any, Any],
+    org: dict[str, Any],
+    form: OrganisationForm,
+    errors: dict[str, str],
+    status: int = 200,
+) -> Template:
+    others = [o for o in await service.list_all() if o["slug"] != org["slug"]]
+    return Template(
+        "organisations/organisation.html",
+        context={
+            "org": org,
+            "form": form,
+            "errors": errors,
+            "kinds": KINDS,
+            "organisations": others,
             "current_user": current_actor(request),
         },
         status_code=status,

@@ -1,11 +1,13 @@
-"""Organisations: create and list. Only administrators (and the command line) create them."""
+"""Organisations: create, list, find and change. Only administrators (and the command line) create
+or change them; the slug never changes, being in links, the API and published tables."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
-from app import db
+from app import db, search
 from app.accounts import policy
 from app.audit.service import record
 from app.errors import Forbidden, Invalid, NotFound
@@ -13,6 +15,14 @@ from app.organisations.kinds import KINDS
 from app.organisations.tables import Organisation
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_DEPTH = 32  # organisations within organisations: far more than government has
+
+
+class Keep:
+    """The parent argument's default: keep the parent as it is (None means none)."""
+
+
+KEEP = Keep()
 
 
 def validate(slug: str, name: str, kind: str) -> dict[str, str]:
@@ -67,15 +77,108 @@ async def create(
     return result
 
 
-async def list_all(limit: int = 1000) -> list[dict[str, Any]]:
-    rows = (
+SEARCHED_COLUMNS = ("organisation.name", "organisation.slug")
+
+
+async def list_all(limit: int = 1000, search_text: str | None = None) -> list[dict[str, Any]]:
+    """By name, at most `limit`; with `search_text`, only those with every word of it in their
+    name or slug (Invalid, naming `q`, if it is too long)."""
+    query = Organisation.select(
+        *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
+    )
+    words = search.words_of(search_text)
+    if words:
+        query = query.where(search.where(words, SEARCHED_COLUMNS))
+    rows = await query.order_by(Organisation.name).limit(limit)
+    return [to_dict(r, r["parent_slug"]) for r in rows]
+
+
+async def count_all() -> int:
+    return await Organisation.count()
+
+
+async def get(slug: str) -> dict[str, Any]:
+    """One organisation as the API shows it; NotFound naming the slug otherwise."""
+    row = (
         await Organisation.select(
             *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
         )
-        .order_by(Organisation.name)
-        .limit(limit)
+        .where(Organisation.slug == slug)
+        .first()
     )
-    return [to_dict(r, r["parent_slug"]) for r in rows]
+    if row is None:
+        raise NotFound(f"No organisation has slug '{slug}'")
+    return to_dict(row, row["parent_slug"])
+
+
+async def change(
+    actor: Any,
+    slug: str,
+    name: str | None = None,
+    kind: str | None = None,
+    parent: str | Keep | None = KEEP,
+) -> dict[str, Any]:
+    """A new name, kind or parent organisation (a department renamed, an agency moved to another
+    department); None, or KEEP for the parent, keeps what is there, and "" or None as the parent
+    makes it stand alone. Certificates already issued keep the name they were issued to;
+    published league tables keep theirs; everything else shows the new one."""
+    if not policy.may_manage_organisations(actor):
+        raise Forbidden("Only an administrator can change organisations")
+    async with db.transaction():
+        before = await get(slug)
+        org_id = uuid.UUID(before["id"])
+        new_name = before["name"] if name is None else name.strip()
+        new_kind = before["kind"] if kind is None else kind.strip()
+        new_parent = before["parent"] if isinstance(parent, Keep) else (parent or "").strip()
+        problems = validate(slug, new_name, new_kind)
+        parent_id = None
+        if new_parent:
+            parent_id, problem = await _parent_problem(org_id, new_parent)
+            if problem:
+                problems["parent"] = problem
+        if problems:
+            raise Invalid(problems)
+        after = dict(before, name=new_name, kind=new_kind, parent=new_parent or None)
+        if after != before:
+            await Organisation.update(
+                {
+                    Organisation.name: new_name,
+                    Organisation.kind: new_kind,
+                    Organisation.parent: parent_id,
+                }
+            ).where(Organisation.id == org_id)
+            await record(
+                actor,
+                "organisation.change",
+                "organisation",
+                org_id,
+                before=before,
+                after=after,
+            )
+    return after
+
+
+async def _parent_problem(org_id: uuid.UUID, parent: str) -> tuple[Any, str | None]:
+    """The parent's id, and what is wrong with making it this organisation's parent: it must
+    exist and must not be this organisation or one that is part of it."""
+    found = await Organisation.select(Organisation.id).where(Organisation.slug == parent).first()
+    if found is None:
+        return None, f"No organisation has slug '{parent}'"
+    if found["id"] == org_id:
+        return None, "An organisation cannot be part of itself"
+    ancestor: Any = found["id"]
+    for _ in range(MAX_DEPTH):
+        if ancestor is None:
+            return found["id"], None
+        if ancestor == org_id:
+            return None, f"'{parent}' is part of this organisation, so it cannot also contain it"
+        up = (
+            await Organisation.select(Organisation.parent)
+            .where(Organisation.id == ancestor)
+            .first()
+        )
+        ancestor = up["parent"] if up else None
+    return None, f"'{parent}' is part of too many organisations in turn"
 
 
 async def by_slug(slug: str) -> dict[str, Any]:

@@ -69,6 +69,9 @@ POST   /users/{inactive}/reactivate        -          | 401 200 403 403  403 403
 
 POST   /organisations                      -          | 401 201 403 403  403 403   403   403  403
 GET    /organisations                      -          | 401 200 200 200  200 200   200   200  200
+GET    /organisations?q=matrix             -          | 401 200 200 200  200 200   200   200  200
+GET    /organisations/{org}                -          | 401 200 200 200  200 200   200   200  200
+PATCH  /organisations/{org}                -          | 401 200 403 403  403 403   403   403  403
 GET    /audit                              -          | 401 200 403 403  403 403   403   403  403
 
 GET    /frameworks                         -          | 401 200 200 200  200 200   200   200  200
@@ -132,6 +135,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "PUT /users/{id}/role": {"role": "assessor"},
     "POST /users/{id}/password": {"password": "violet harbour seventeen kettles"},
     "POST /organisations": {"slug": "new-organisation-{n}", "name": "New Organisation {n}"},
+    "PATCH /organisations/{org}": {"name": "Matrix Department {n}", "kind": "department"},
     "POST /assessments": {"organisation": "{org}", "framework": "{slug}"},
     "PUT /assessments/{id}/responses/{code}": {
         "revision": 1,

@@ -8,7 +8,7 @@ import datetime as dt
 from bs4 import BeautifulSoup
 
 from app.certificates.tables import Certificate
-from app.demo.story import ORGANISATIONS, REVOKED
+from app.demo.story import ORGANISATIONS, RENAMED, REVOKED
 
 NAMES = {b.slug: b.name for b in ORGANISATIONS}
 
@@ -24,7 +24,7 @@ async def test_certificates_of_every_status_verify(client, demo) -> None:
     )
     assert by_status["revoked"]["organisation"] == REVOKED[0]
     assert by_status["revoked"]["revoked_reason"] == REVOKED[1]
-    for certificate in by_status.values():
+    for certificate in shown:
         page = await client.get(f"/verify/{certificate['id']}")
         assert page.status_code == 200
         text = BeautifulSoup(page.text, "html.parser").get_text(" ", strip=True)
@@ -53,3 +53,28 @@ async def test_two_league_tables_months_apart_show_rank_and_score_changes(client
     page = await client.get(f"/league-tables/{newer['id']}")
     assert page.status_code == 200
     assert NAMES["vale-ambulance"] in page.text
+
+
+async def test_a_department_renamed_between_the_tables_keeps_its_old_name_where_it_was_given(
+    client, demo
+) -> None:
+    slug, new_name = RENAMED
+    newer, older = [
+        (await client.get(f"/api/v1/league-tables/{t['id']}")).json()
+        for t in sorted(
+            (await client.get("/api/v1/league-tables")).json(),
+            key=lambda t: t["as_of"],
+            reverse=True,
+        )
+    ]
+    names = [
+        next(r["organisation_name"] for r in table["rows"] if r["organisation"] == slug)
+        for table in (older, newer)
+    ]
+    assert names == [NAMES[slug], new_name]
+    rows = await Certificate.select(Certificate.id).where(Certificate.organisation.slug == slug)
+    certificate = (await client.get(f"/api/v1/certificates/{rows[0]['id']}")).json()
+    assert (certificate["organisation_name"], certificate["organisation_renamed_to"]) == (
+        NAMES[slug],
+        new_name,
+    )
