@@ -3,6 +3,7 @@ each one's page to change its name, kind or parent."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -127,7 +128,11 @@ async def _change_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Template:
-    others = [o for o in await service.list_all() if o["slug"] != org["slug"]]
+    others = [o for o in await service.list_all(LISTED) if o["slug"] != org["slug"]]
+    if form.parent and all(o["slug"] != form.parent for o in others):
+        # Past the first LISTED by name: still offered, so that saving never drops it unseen.
+        with contextlib.suppress(NotFound):  # a slug typed by hand: the service names it
+            others.append(await service.get(form.parent))
     return Template(
         "organisations/organisation.html",
         context={

@@ -11,6 +11,7 @@ from httpx import AsyncClient
 
 from app.audit.tables import AuditRecord
 from app.organisations.kinds import KINDS
+from app.organisations.tables import Organisation
 from tests.accounts.support import error_summary, heading, page, post_form
 from tests.certificates.support import issued_certificate, pdf_text
 from tests.command import charter
@@ -277,3 +278,41 @@ async def test_the_command_line_changes_an_organisation_and_names_what_is_wrong(
         "parent": None,
     }
     assert len(await _changes()) == 2
+
+
+async def test_past_the_first_thousand_the_list_says_so_and_a_parent_is_kept(
+    client: AsyncClient,
+) -> None:
+    await Organisation.insert(
+        *[Organisation(slug=f"council-{n:04}", name=f"Council {n:04}") for n in range(1000)]
+    )
+    parent = await make_organisation(slug="zz-department", name="Zzz Department")
+    admin = await bearer(await make_user("admin"))
+    child = await client.post(
+        "/api/v1/organisations",
+        json={
+            "slug": "aa-agency",
+            "name": "Aaa Agency",
+            "kind": "agency",
+            "parent": "zz-department",
+        },
+        headers=admin,
+    )
+    assert child.status_code == 201
+    await web_sign_in(client, await make_user("admin"))
+
+    listing = await client.get("/admin/organisations")
+    assert len(page(listing).select("tbody tr")) == 1000
+    assert "The first 1000 of 1002 organisations by name are listed" in listing.text
+    found = await client.get("/admin/organisations", params={"q": "zzz"})
+    assert [a.get_text(strip=True) for a in page(found).select("tbody a")] == [parent["name"]]
+
+    form = await client.get("/admin/organisations/aa-agency")
+    chosen = page(form).find("select", attrs={"name": "parent"}).find("option", selected=True)
+    assert chosen is not None and chosen["value"] == "zz-department"
+    saved = await post_form(
+        client, "/admin/organisations/aa-agency", {"name": "Aaa Agency", "kind": "agency",
+                                                   "parent": chosen["value"]},
+    )  # fmt: skip
+    assert saved.status_code == 303
+    assert (await _details(client, "aa-agency", admin))["parent"] == "zz-department"
