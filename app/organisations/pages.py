@@ -102,6 +102,16 @@ async def _changed(slug: str) -> dict[str, Any] | None:
         return None
 
 
+async def _parents(chosen: str, but: str = "") -> list[dict[str, Any]]:
+    """What an organisation may be said to be part of: the first LISTED by name (not `but`, the
+    organisation itself) and the one chosen, even past them, so a save never drops it unseen."""
+    options = [o for o in await service.list_all(LISTED) if o["slug"] != but]
+    if chosen and all(o["slug"] != chosen for o in options):
+        with contextlib.suppress(NotFound):  # a slug typed by hand: the service names it
+            options.append(await service.get(chosen))
+    return options
+
+
 async def _form_page(
     request: Request[Any, Any, Any],
     form: OrganisationForm,
@@ -114,7 +124,7 @@ async def _form_page(
             "form": form,
             "errors": errors,
             "kinds": KINDS,
-            "organisations": await service.list_all(),
+            "organisations": await _parents(form.parent),
             "current_user": current_actor(request),
         },
         status_code=status,
@@ -128,11 +138,6 @@ async def _change_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Template:
-    others = [o for o in await service.list_all(LISTED) if o["slug"] != org["slug"]]
-    if form.parent and all(o["slug"] != form.parent for o in others):
-        # Past the first LISTED by name: still offered, so that saving never drops it unseen.
-        with contextlib.suppress(NotFound):  # a slug typed by hand: the service names it
-            others.append(await service.get(form.parent))
     return Template(
         "organisations/organisation.html",
         context={
@@ -140,7 +145,7 @@ async def _change_page(
             "form": form,
             "errors": errors,
             "kinds": KINDS,
-            "organisations": others,
+            "organisations": await _parents(form.parent, but=org["slug"]),
             "current_user": current_actor(request),
         },
         status_code=status,

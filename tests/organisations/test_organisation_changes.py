@@ -316,3 +316,11 @@ async def test_past_the_first_thousand_the_list_says_so_and_a_parent_is_kept(
     )  # fmt: skip
     assert saved.status_code == 303
     assert (await _details(client, "aa-agency", admin))["parent"] == "zz-department"
+
+    refused = await post_form(
+        client, "/admin/organisations", {"name": "", "slug": "bb-agency", "kind": "agency",
+                                         "parent": "zz-department"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    kept = page(refused).find("select", attrs={"name": "parent"}).find("option", selected=True)
+    assert kept is not None and kept["value"] == "zz-department"
