@@ -46,6 +46,10 @@ mkdir -p "$work/images"
 node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps \
   --load-path=node_modules "$web/scss/charter.scss" "$work/charter.css"
 cp "$govuk/govuk-frontend.min.js" "$govuk/govuk-frontend.min.js.map" "$work/"
+# GOV.UK's accessible autocomplete, for choosing one of many organisations (choose_organisation.js).
+autocomplete=node_modules/accessible-autocomplete/dist
+cp "$autocomplete/accessible-autocomplete.min.js" "$autocomplete/accessible-autocomplete.min.js.map" \
+  "$autocomplete/accessible-autocomplete.min.css" "$work/"
 cp "$web/js/"*.js "$work/"
 # GOV.UK's own favicons show the crown, which Charter may not use: ours are in app/web/images.
 cp "$web/images/"* "$work/images/"

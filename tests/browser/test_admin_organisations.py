@@ -1,6 +1,6 @@
 """An administrator renames an agency and moves it to another department in a real browser:
-the list's search, the organisation's page, its error summary and the banner, each checked by
-axe-core."""
+the list's search, the organisation's page with its autocomplete for the parent, its error
+summary and the banner, each checked by axe-core."""
 
 from __future__ import annotations
 
@@ -33,13 +33,17 @@ async def test_an_admin_finds_and_changes_an_organisation(
     await expect(page.get_by_role("heading", level=1)).to_have_text("Child Support Agency")
     await assert_accessible(page)
 
+    # The list of organisations it may be part of is GOV.UK's accessible autocomplete.
     await page.get_by_label("Name").fill("")
-    await page.get_by_label("Part of (optional)").select_option("dwp")
+    part_of = page.get_by_role("combobox", name="Part of (optional)")
+    await part_of.fill("work")
+    await page.get_by_role("option", name="Department for Work and Pensions").click()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Save changes").click()
     await expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter the organisation's name"
     )
-    await expect(page.get_by_label("Part of (optional)")).to_have_value("dwp")
+    await expect(part_of).to_have_value("Department for Work and Pensions")
     await assert_accessible(page)
 
     await page.get_by_label("Name").fill("Child Maintenance Service")
@@ -50,4 +54,13 @@ async def test_an_admin_finds_and_changes_an_organisation(
     row = page.locator("tbody tr", has_text="Child Maintenance Service")
     await expect(row).to_contain_text("dwp")
     await assert_accessible(page)
+
+    # Emptying the box means it is part of nothing (the component alone would keep the old one).
+    await page.get_by_role("link", name="Child Maintenance Service").click()
+    await expect(part_of).to_have_value("Department for Work and Pensions")
+    await part_of.fill("")
+    await page.get_by_role("heading", level=1).click()  # away from the box, as a person would
+    await page.get_by_role("button", name="Save changes").click()
+    await expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    await expect(row.locator("td").last).to_have_text("")  # "Part of": nothing
     await context.close()

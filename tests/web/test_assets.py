@@ -38,10 +38,14 @@ def test_govuk_frontend_npm_package_and_jinja_macros_are_in_step(built: Path) ->
 def test_package_json_pins_exact_versions_that_the_lock_file_records() -> None:
     manifest = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
-    assert manifest["dependencies"] == {"govuk-frontend": "6.3.0"}
+    assert manifest["dependencies"] == {
+        "accessible-autocomplete": "3.0.1",
+        "govuk-frontend": "6.3.0",
+    }
     sass = manifest["devDependencies"]["sass"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", sass), f"sass must be pinned exactly, not {sass!r}"
     assert lock["node_modules/govuk-frontend"]["version"] == "6.3.0"
+    assert lock["node_modules/accessible-autocomplete"]["version"] == "3.0.1"
     assert lock["node_modules/sass"]["version"] == sass
 
 
