@@ -63,4 +63,16 @@ async def test_an_admin_finds_and_changes_an_organisation(
     await page.get_by_role("button", name="Save changes").click()
     await expect(page.locator(".govuk-notification-banner")).to_be_visible()
     await expect(row.locator("td").last).to_have_text("")  # "Part of": nothing
+
+    # The add form has the same autocomplete.
+    await page.get_by_role("button", name="Add an organisation").click()
+    await page.get_by_label("Name").fill("Jobcentre Plus")
+    await page.get_by_label("Slug").fill("jobcentre-plus")
+    await page.get_by_label("Executive agency or arm's-length body").check()
+    await page.get_by_role("combobox", name="Part of (optional)").fill("pensions")
+    await page.get_by_role("option", name="Department for Work and Pensions").click()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Add organisation").click()
+    added = page.locator("tbody tr", has_text="Jobcentre Plus")
+    await expect(added.locator("td").last).to_have_text("dwp")
     await context.close()
