@@ -47,20 +47,25 @@ class UserAdminPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, request: Request[Any, Any, Any], page: int = 1, q: str = "") -> Template:
+    async def index(
+        self, request: Request[Any, Any, Any], page: int = 1, q: str = "", organisation: str = ""
+    ) -> Template:
+        """?organisation=SLUG: only that organisation's people (a link from its page)."""
         actor = current_actor(request)
         error = search.problem_with(q)  # shown beside the box, with everyone listed
         errors = {"q": error} if error else {}
-        rows, total = await service.list_users(actor, page, search_text=None if error else q)
+        rows, total = await service.list_users(
+            actor, page, search_text=None if error else q, organisation=organisation or None
+        )
         searched = "" if error else " ".join(search.words_of(q))
+        kept = {"q": searched, "organisation": organisation}
         return Template(
             "accounts/users.html",
             context={
                 "users": rows,
                 "role_labels": ROLE_LABELS,
-                "pagination": pagination(
-                    page, service.PER_PAGE, total, "/admin/users", {"q": searched}
-                ),
+                "pagination": pagination(page, service.PER_PAGE, total, "/admin/users", kept),
+                "organisation": await organisations.get(organisation) if organisation else None,
                 "total": total,
                 "search": q if errors else searched,
                 "searched": searched,

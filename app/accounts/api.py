@@ -150,11 +150,18 @@ class UsersController(Controller):
 
     @get("/")
     async def list_users(
-        self, request: Request[Any, Any, Any], page: int = 1, q: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        page: int = 1,
+        q: str | None = None,
+        organisation: str | None = None,
     ) -> list[dict[str, Any]]:
         """Admins: users by name, a page of 50 at a time (`?page=2`); with `q`, only those with
-        every word of it in their name or email address (any case)."""
-        rows, _ = await service.list_users(current_actor(request), page, search_text=q)
+        every word of it in their name or email address (any case); with `organisation` (a
+        slug), only that organisation's people."""
+        rows, _ = await service.list_users(
+            current_actor(request), page, search_text=q, organisation=organisation
+        )
         return [service.user_dict(row, row["organisation_slug"]) for row in rows]
 
     @get("/{user_id:uuid}")

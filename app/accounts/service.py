@@ -215,11 +215,16 @@ _SEARCHED = (f"{User._meta.tablename}.name", f"{User._meta.tablename}.email")
 
 
 async def list_users(
-    actor: AnyActor, page: int = 1, per_page: int = PER_PAGE, search_text: str | None = None
+    actor: AnyActor,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    search_text: str | None = None,
+    organisation: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of users, by name, and how many there are in all; with `search_text`, only those
-    with every word of it in their name or email address (app/search.py). Invalid (naming `q`)
-    if the search is too long."""
+    with every word of it in their name or email address (app/search.py); with `organisation`
+    (a slug), only its people (its staff, and assessors it employs). Invalid (naming `q`) if the
+    search is too long; NotFound naming an unknown organisation."""
     _require(policy.may_manage_users(actor), "Only an administrator can list users")
     words = search.words_of(search_text)
     page = max(page, 1)
@@ -227,6 +232,13 @@ async def list_users(
     if words:
         count = count.where(search.where(words, _SEARCHED))
         select = select.where(search.where(words, _SEARCHED))
+    if organisation:
+        problems: dict[str, str] = {}
+        org_id = await _organisation_id(organisation, problems)
+        if org_id is None:
+            raise NotFound(problems["organisation"])
+        count = count.where(User.organisation == org_id)
+        select = select.where(User.organisation == org_id)
     total = await count
     if (page - 1) * per_page >= total:  # past the end (and no offset too big for SQL)
         return [], total

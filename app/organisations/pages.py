@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from app import search
 from app.accounts import policy
+from app.accounts import service as accounts
 from app.accounts.auth import current_actor, require_user
 from app.errors import Forbidden, Invalid, NotFound
 from app.organisations import service
@@ -138,10 +139,14 @@ async def _change_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Template:
+    _, people = await accounts.list_users(
+        current_actor(request), per_page=1, organisation=org["slug"]
+    )
     return Template(
         "organisations/organisation.html",
         context={
             "org": org,
+            "people": people,
             "form": form,
             "errors": errors,
             "kinds": KINDS,

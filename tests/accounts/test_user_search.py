@@ -75,3 +75,53 @@ async def test_the_search_is_kept_from_page_to_page(client: AsyncClient) -> None
     assert [a.get_text() for a in second.select("tbody a")] == [
         f"Assessor {n:02d}" for n in range(50, 55)
     ]
+
+
+async def test_an_admin_lists_one_organisations_people_from_its_page(client: AsyncClient) -> None:
+    admin = await make_user("admin")
+    dvsa = await make_organisation(slug="dvsa", name="Driver and Vehicle Standards Agency")
+    other = await make_organisation(slug="dvla", name="Driver and Vehicle Licensing Agency")
+    await make_user("dept_lead", dvsa, name="Ada Lovelace")
+    await make_user("dept_contributor", dvsa, name="Charles Babbage")
+    await make_user("assessor", dvsa, name="Grace Hopper")  # an assessor it employs
+    await make_user("dept_lead", other, name="Ada Byron")
+    await make_user("assessor", name="Alan Turing")
+    headers = await bearer(admin)
+
+    async def names(**params: str) -> list[str]:
+        answer = await client.get("/api/v1/users", params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return [u["name"] for u in answer.json()]
+
+    assert await names(organisation="dvsa") == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
+    assert await names(organisation="dvsa", q="ada") == ["Ada Lovelace"]
+    missing = await client.get("/api/v1/users", params={"organisation": "nowhere"}, headers=headers)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "No organisation has slug 'nowhere'"
+
+    await web_sign_in(client, admin)
+    org_page = await client.get("/admin/organisations/dvsa")
+    link = page(org_page).find("a", href="/admin/users?organisation=dvsa")
+    assert link is not None
+    assert link.get_text(" ", strip=True) == (
+        "3 people with an account at Driver and Vehicle Standards Agency"
+    )
+    people = await client.get(link["href"])
+    soup = page(people)
+    assert soup.find("h1").get_text(strip=True) == "People in Driver and Vehicle Standards Agency"
+    assert [a.get_text(strip=True) for a in soup.select("tbody a")] == [
+        "Ada Lovelace",
+        "Charles Babbage",
+        "Grace Hopper",
+    ]
+    # The search box keeps to the organisation.
+    assert soup.find("input", attrs={"type": "hidden", "name": "organisation"})["value"] == "dvsa"
+    searched = await client.get("/admin/users", params={"organisation": "dvsa", "q": "grace"})
+    assert [a.get_text(strip=True) for a in page(searched).select("tbody a")] == ["Grace Hopper"]
+    assert "1 person matches “grace” in Driver and Vehicle Standards Agency." in (
+        page(searched).get_text(" ", strip=True)
+    )
+    empty = await make_organisation(slug="new-body", name="New Body")
+    nobody = await client.get("/admin/users", params={"organisation": empty["slug"]})
+    assert "Nobody at New Body has an account yet." in nobody.text
+    assert (await client.get("/admin/users", params={"organisation": "nowhere"})).status_code == 404
