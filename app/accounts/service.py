@@ -19,6 +19,7 @@ from app.accounts.tables import ApiToken, User
 from app.accounts.tokens import new_token, token_hash
 from app.audit.service import record
 from app.errors import Forbidden, Invalid, NotFound
+from app.names import name_problem
 from app.organisations.tables import Organisation
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -71,10 +72,9 @@ def _identity_problems(email: str, name: str) -> dict[str, str]:
     problems: dict[str, str] = {}
     if not EMAIL.match(email) or len(email) > 320:
         problems["email"] = "Enter an email address in the correct format, like name@example.gov.uk"
-    if not name:
-        problems["name"] = "Enter the person's name"
-    elif len(name) > 200:
-        problems["name"] = "Name must be 200 characters or fewer"
+    problem = name_problem(name, "Enter the person's name")
+    if problem:
+        problems["name"] = problem
     return problems
 
 

@@ -11,6 +11,7 @@ from app import db, search
 from app.accounts import policy
 from app.audit.service import record
 from app.errors import Forbidden, Invalid, NotFound
+from app.names import name_problem
 from app.organisations.kinds import KINDS
 from app.organisations.tables import Organisation
 
@@ -31,10 +32,9 @@ def validate(slug: str, name: str, kind: str) -> dict[str, str]:
         problems["slug"] = (
             "Enter a slug of lower-case letters, digits and single hyphens, like 'hm-revenue'"
         )
-    if not (name or "").strip():
-        problems["name"] = "Enter the organisation's name"
-    elif len(name) > 200:
-        problems["name"] = "Name must be 200 characters or fewer"
+    problem = name_problem((name or "").strip(), "Enter the organisation's name")
+    if problem:
+        problems["name"] = problem
     if kind not in KINDS:
         problems["kind"] = f"Kind must be one of: {', '.join(KINDS)}"
     return problems

@@ -179,3 +179,37 @@ async def test_the_command_line_changes_a_name_and_email_and_names_what_is_wrong
     assert unknown.stderr.strip() == "error: No user has the email address nobody@example.gov.uk"
     changes = await AuditRecord.select().where(AuditRecord.action == "user.details_change")
     assert len(changes) == 2
+
+
+async def test_a_name_must_be_visible_and_on_one_line(client: AsyncClient) -> None:
+    """Names go onto certificates, reports and CSV files: an invisible one or a line break is
+    refused, when a person is added and when they are renamed."""
+    ada = await make_user("dept_contributor", name="Ada Byron")
+    admin = await bearer(await make_user("admin"))
+    cases = {
+        "\u200b \u200d\u2060": "Enter the person's name",
+        "Ada\nLovelace": "Name must be on one line, without tabs or other control characters",
+        "Ada\tLovelace": "Name must be on one line, without tabs or other control characters",
+    }
+    for name, problem in cases.items():
+        renamed = await client.patch(
+            f"/api/v1/users/{ada['id']}", json={"name": name}, headers=admin
+        )
+        assert renamed.status_code == 422 and renamed.json()["problems"] == {"name": problem}
+        added = await client.post(
+            "/api/v1/users",
+            json={
+                "email": "grace@example.gov.uk",
+                "name": name,
+                "role": "assessor",
+                "password": "plum tractor umbrella seventeen lanterns",
+            },
+            headers=admin,
+        )
+        assert added.status_code == 422 and added.json()["problems"] == {"name": problem}
+    assert (await stored(ada["id"]))[1] == "Ada Byron"
+    assert await User.count().where(User.email == "grace@example.gov.uk") == 0
+    accented = await client.patch(
+        f"/api/v1/users/{ada['id']}", json={"name": "Zoë O\u2019Neill-Ŵyn"}, headers=admin
+    )
+    assert accented.status_code == 200 and accented.json()["name"] == "Zoë O\u2019Neill-Ŵyn"

@@ -110,6 +110,11 @@ async def test_bad_changes_name_each_problem_and_change_nothing(client: AsyncCli
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"name": "   "}, {"name": "Enter the organisation's name"}),
         ({"name": "x" * 201}, {"name": "Name must be 200 characters or fewer"}),
+        ({"name": "\u200b\u200e \u200b"}, {"name": "Enter the organisation's name"}),
+        (
+            {"name": "Office for\nData"},
+            {"name": "Name must be on one line, without tabs or other control characters"},
+        ),
         ({"kind": "quango"}, {"kind": f"Kind must be one of: {', '.join(KINDS)}"}),
         ({"parent": "nowhere"}, {"parent": "No organisation has slug 'nowhere'"}),
         ({"parent": "dwp"}, {"parent": "An organisation cannot be part of itself"}),
