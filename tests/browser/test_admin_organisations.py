@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
+from app.organisations.tables import Organisation
 from tests.browser.conftest import assert_accessible, new_context, sign_in
 from tests.factories import PASSWORD, make_organisation, make_user
 
@@ -75,4 +76,34 @@ async def test_an_admin_finds_and_changes_an_organisation(
     await page.get_by_role("button", name="Add organisation").click()
     added = page.locator("tbody tr", has_text="Jobcentre Plus")
     await expect(added.locator("td").last).to_have_text("dwp")
+    await context.close()
+
+
+async def test_past_the_first_thousand_the_autocomplete_asks_the_api(
+    browser: Browser, live_server: str
+) -> None:
+    await Organisation.insert(
+        *[Organisation(slug=f"council-{n:04}", name=f"Council {n:04}") for n in range(1000)]
+    )
+    await make_organisation(slug="zz-department", name="Zzz Department")
+    await make_organisation(slug="aa-agency", name="Aaa Agency", kind="agency")
+    context = await new_context(browser, live_server)
+    await sign_in(context, await make_user("admin"), PASSWORD)
+    page = await context.new_page()
+
+    await page.goto("/admin/organisations/aa-agency")
+    # Not among the 1,000 the page lists: found through GET /api/v1/organisations?q=.
+    assert await page.locator("select#parent-select option[value=zz-department]").count() == 0
+    part_of = page.get_by_role("combobox", name="Part of (optional)")
+    await part_of.fill("zzz dep")
+    await page.get_by_role("option", name="Zzz Department").click()
+    await page.get_by_role("button", name="Save changes").click()
+    row = page.locator("tbody tr", has_text="Aaa Agency")
+    await expect(row.locator("td").last).to_have_text("zz-department")
+
+    # The page itself is never offered, nor is anything when nothing matches.
+    await page.get_by_role("link", name="Aaa Agency").click()
+    await expect(part_of).to_have_value("Zzz Department")
+    await part_of.fill("aaa agency")
+    await expect(page.get_by_text("No organisation has that name")).to_be_visible()
     await context.close()
