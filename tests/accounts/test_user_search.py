@@ -56,6 +56,7 @@ async def test_an_admin_finds_people_by_name_or_email_on_the_page_and_in_the_api
 
     refused = await client.get("/admin/users", params={"q": "z" * 201})
     assert refused.status_code == 400
+    assert page(refused).title.get_text() == "Error: Users \u2013 Charter"
     link = page(refused).select_one(".govuk-error-summary__list a")
     assert (link["href"], link.get_text(strip=True)) == ("#q", "Search for 200 characters or fewer")
     assert len(page(refused).select("tbody tr")) == 6  # everyone, as without a search

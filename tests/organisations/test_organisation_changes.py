@@ -168,6 +168,7 @@ async def test_admin_pages_find_and_change_an_organisation(client: AsyncClient) 
     too_long = await client.get("/admin/organisations", params={"q": "x" * 201})
     assert too_long.status_code == 400
     assert error_summary(too_long) == ["Search for 200 characters or fewer"]
+    assert page(too_long).title.get_text() == "Error: Organisations \u2013 Charter"
     assert len(page(too_long).select("tbody tr")) == 3  # everything listed beside the message
 
     form = await client.get("/admin/organisations/dvla")
@@ -185,6 +186,10 @@ async def test_admin_pages_find_and_change_an_organisation(client: AsyncClient) 
     )
     assert refused.status_code == 400
     assert error_summary(refused) == ["Enter the organisation's name"]
+    assert (
+        page(refused).title.get_text()
+        == "Error: Driver and Vehicle Licensing Agency \u2013 Charter"
+    )
     kept = page(refused)
     assert kept.find("option", attrs={"value": "dfe"}).has_attr("selected")
     assert (await client.get("/api/v1/organisations/dvla")).json()["parent"] is None
