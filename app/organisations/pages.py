@@ -14,12 +14,14 @@ from app import search
 from app.accounts import policy
 from app.accounts import service as accounts
 from app.accounts.auth import current_actor, require_user
+from app.audit.pagination import page_count, pagination
 from app.errors import Forbidden, Invalid, NotFound
 from app.organisations import service
 from app.organisations.forms import OrganisationForm
 from app.organisations.kinds import KINDS
 
-LISTED = 1000
+LISTED = 1000  # in the forms' list of organisations to be part of
+PER_PAGE = 100  # on the list of organisations
 
 
 def _require_admin(request: Request[Any, Any, Any]) -> None:
@@ -34,19 +36,23 @@ class OrganisationAdminPages(Controller):
 
     @get("/")
     async def index(
-        self, request: Request[Any, Any, Any], q: str = "", changed: str = ""
+        self, request: Request[Any, Any, Any], page: int = 1, q: str = "", changed: str = ""
     ) -> Template:
         """?changed=SLUG after a change: a banner says so."""
         _require_admin(request)
         error = search.problem_with(q)  # shown beside the box, with every organisation listed
         searched = "" if error else " ".join(search.words_of(q))
-        organisations = await service.list_all(LISTED + 1, searched or None)
+        total = await service.count(searched or None)
+        page = min(max(page, 1), max(page_count(total, PER_PAGE), 1))
+        organisations = await service.list_all(PER_PAGE, searched or None, (page - 1) * PER_PAGE)
         return Template(
             "organisations/list.html",
             context={
-                "organisations": organisations[:LISTED],
-                "more": len(organisations) > LISTED,
-                "total": await service.count_all(),
+                "organisations": organisations,
+                "total": total,
+                "pagination": pagination(
+                    page, PER_PAGE, total, "/admin/organisations", {"q": searched}
+                ),
                 "search": q if error else searched,
                 "searched": searched,
                 "errors": {"q": error} if error else {},
@@ -126,7 +132,7 @@ async def _form_page(
             "errors": errors,
             "kinds": KINDS,
             "organisations": await _parents(form.parent),
-            "more": await service.count_all() > LISTED,
+            "more": await service.count() > LISTED,
             "current_user": current_actor(request),
         },
         status_code=status,
@@ -152,7 +158,7 @@ async def _change_page(
             "errors": errors,
             "kinds": KINDS,
             "organisations": await _parents(form.parent, but=org["slug"]),
-            "more": await service.count_all() > LISTED,
+            "more": await service.count() > LISTED,
             "current_user": current_actor(request),
         },
         status_code=status,

@@ -80,21 +80,29 @@ async def create(
 SEARCHED_COLUMNS = ("organisation.name", "organisation.slug")
 
 
-async def list_all(limit: int = 1000, search_text: str | None = None) -> list[dict[str, Any]]:
-    """By name, at most `limit`; with `search_text`, only those with every word of it in their
-    name or slug (Invalid, naming `q`, if it is too long)."""
+async def list_all(
+    limit: int = 1000, search_text: str | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """By name (then slug), at most `limit` from `offset`; with `search_text`, only those with
+    every word of it in their name or slug (Invalid, naming `q`, if it is too long)."""
     query = Organisation.select(
         *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
     )
     words = search.words_of(search_text)
     if words:
         query = query.where(search.where(words, SEARCHED_COLUMNS))
-    rows = await query.order_by(Organisation.name).limit(limit)
+    query = query.order_by(Organisation.name).order_by(Organisation.slug)
+    rows = await query.limit(limit).offset(offset)
     return [to_dict(r, r["parent_slug"]) for r in rows]
 
 
-async def count_all() -> int:
-    return await Organisation.count()
+async def count(search_text: str | None = None) -> int:
+    """How many list_all would list with no limit."""
+    query = Organisation.count()
+    words = search.words_of(search_text)
+    if words:
+        query = query.where(search.where(words, SEARCHED_COLUMNS))
+    return await query
 
 
 async def get(slug: str) -> dict[str, Any]:

@@ -290,7 +290,7 @@ async def test_the_command_line_changes_an_organisation_and_names_what_is_wrong(
     assert len(await _changes()) == 2
 
 
-async def test_past_the_first_thousand_the_list_says_so_and_a_parent_is_kept(
+async def test_a_thousand_organisations_are_paged_and_a_parent_past_them_is_kept(
     client: AsyncClient,
 ) -> None:
     await Organisation.insert(
@@ -312,8 +312,23 @@ async def test_past_the_first_thousand_the_list_says_so_and_a_parent_is_kept(
     await web_sign_in(client, await make_user("admin"))
 
     listing = await client.get("/admin/organisations")
-    assert len(page(listing).select("tbody tr")) == 1000
-    assert "The first 1000 of 1002 organisations by name are listed" in listing.text
+    assert len(page(listing).select("tbody tr")) == 100
+    assert page(listing).select_one("caption").get_text(strip=True) == "1002 organisations"
+    last = await client.get("/admin/organisations", params={"page": 11})
+    assert [a.get_text(strip=True) for a in page(last).select("tbody a")] == [
+        "Council 0999",
+        "Zzz Department",
+    ]
+    pages = [a.get_text(strip=True) for a in page(last).select(".govuk-pagination__item a")]
+    assert pages[0] == "1" and pages[-1] == "11"
+    beyond = await client.get("/admin/organisations", params={"page": 99})
+    assert [a.get_text(strip=True) for a in page(beyond).select("tbody a")][-1] == "Zzz Department"
+    councils = await client.get("/admin/organisations", params={"q": "council"})
+    assert "1000 organisations match “council”." in page(councils).get_text(" ", strip=True)
+    following = page(councils).select_one(".govuk-pagination__next a")["href"]
+    assert following == "/admin/organisations?q=council&page=2"
+    second = await client.get(following)
+    assert page(second).select_one("tbody a").get_text(strip=True) == "Council 0100"
     found = await client.get("/admin/organisations", params={"q": "zzz"})
     assert [a.get_text(strip=True) for a in page(found).select("tbody a")] == [parent["name"]]
 
