@@ -24,6 +24,7 @@ class Summary:
     base_url: str
     statuses: dict[str, int]  # assessment status -> how many
     certificates: dict[str, list[str]]  # valid, expiring soon, expired, revoked -> ids
+    renamed: list[tuple[str, str]]  # (id, name now) of certificates issued before a rename
     league_tables: list[dict[str, Any]]  # oldest first
     evidence_items: int
 
@@ -33,16 +34,20 @@ async def collect(settings: Settings, today: dt.date) -> Summary:
     for row in await Assessment.select(Assessment.status):
         statuses[row["status"]] = statuses.get(row["status"], 0) + 1
     by_status: dict[str, list[str]] = {}
+    renamed: list[tuple[str, str]] = []
     for row in await Certificate.select(Certificate.id).order_by(Certificate.issued_on):
         shown = await certificates.show(row["id"])
         status = shown["status"]
         if status == "valid" and dt.date.fromisoformat(shown["expires_on"]) <= today + SOON:
             status = "expiring soon"
         by_status.setdefault(status, []).append(shown["id"])
+        if shown["organisation_renamed_to"]:
+            renamed.append((shown["id"], shown["organisation_renamed_to"]))
     return Summary(
         base_url=settings.base_url,
         statuses=statuses,
         certificates=by_status,
+        renamed=renamed,
         league_tables=list(reversed(await league_tables.list_tables(PSCS))),
         evidence_items=await Evidence.count(),
     )
@@ -72,4 +77,8 @@ def overview(summary: Summary) -> list[str]:
         lines.append(f"  {url}/league-tables/{table['id']}  {table['title']}")
     for status, ids in sorted(summary.certificates.items()):
         lines.append(f"  {url}/verify/{ids[0]}  certificate: {status}")
+    for certificate_id, name_now in summary.renamed:
+        lines.append(
+            f"  {url}/verify/{certificate_id}  certificate issued before a rename to {name_now}"
+        )
     return lines

@@ -9,7 +9,7 @@ from collections import Counter
 from app.accounts.roles import Role
 from app.assessments.lifecycle import Status
 from app.assessments.tables import StatusChange
-from app.demo.story import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, ROUNDS
+from app.demo.story import DEMO_PASSWORD, ORGANISATIONS, PEOPLE, RENAMED, ROUNDS
 from app.organisations.kinds import KINDS
 from tests.demo.support import (
     LEAD_ASSESSOR,
@@ -28,6 +28,8 @@ async def test_demo_prints_where_to_go_and_who_to_sign_in_as(demo) -> None:
     assert demo.count("/league-tables/") == 2
     for status in ("valid", "expiring soon", "expired", "revoked"):
         assert f"certificate: {status}" in demo
+    _, new_name = RENAMED
+    assert f"certificate issued before a rename to {new_name}" in demo
 
 
 async def test_a_dozen_organisations_of_every_kind_and_people_of_every_role(client, demo) -> None:
