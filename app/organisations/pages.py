@@ -91,12 +91,11 @@ class OrganisationAdminPages(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str]
     ) -> Template | Redirect:
         _require_admin(request)
-        org = await service.get(slug)
         form = OrganisationForm.parse(await request.form())
         try:
             await service.change(current_actor(request), slug, form.name, form.kind, form.parent)
         except Invalid as exc:
-            return await _change_page(request, org, form, exc.problems, 400)
+            return await _change_page(request, await service.get(slug), form, exc.problems, 400)
         return Redirect(f"/admin/organisations?changed={slug}", status_code=303)
 
 
@@ -109,14 +108,17 @@ async def _changed(slug: str) -> dict[str, Any] | None:
         return None
 
 
-async def _parents(chosen: str, but: str = "") -> list[dict[str, Any]]:
+async def _parents(chosen: str, but: str = "") -> tuple[list[dict[str, Any]], bool]:
     """What an organisation may be said to be part of: the first LISTED by name (not `but`, the
-    organisation itself) and the one chosen, even past them, so a save never drops it unseen."""
-    options = [o for o in await service.list_all(LISTED) if o["slug"] != but]
+    organisation itself) and the one chosen, even past them, so a save never drops it unseen;
+    and whether there are more than LISTED (the autocomplete then asks the API)."""
+    listed = await service.list_all(LISTED + 1)
+    more = len(listed) > LISTED
+    options = [o for o in listed[:LISTED] if o["slug"] != but]
     if chosen and all(o["slug"] != chosen for o in options):
         with contextlib.suppress(NotFound):  # a slug typed by hand: the service names it
             options.append(await service.get(chosen))
-    return options
+    return options, more
 
 
 async def _form_page(
@@ -125,14 +127,15 @@ async def _form_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> Template:
+    parents, more = await _parents(form.parent)
     return Template(
         "organisations/new.html",
         context={
             "form": form,
             "errors": errors,
             "kinds": KINDS,
-            "organisations": await _parents(form.parent),
-            "more": await service.count() > LISTED,
+            "organisations": parents,
+            "more": more,
             "current_user": current_actor(request),
         },
         status_code=status,
@@ -149,6 +152,7 @@ async def _change_page(
     _, people = await accounts.list_users(
         current_actor(request), per_page=1, organisation=org["slug"]
     )
+    parents, more = await _parents(form.parent, but=org["slug"])
     return Template(
         "organisations/organisation.html",
         context={
@@ -157,8 +161,8 @@ async def _change_page(
             "form": form,
             "errors": errors,
             "kinds": KINDS,
-            "organisations": await _parents(form.parent, but=org["slug"]),
-            "more": await service.count() > LISTED,
+            "organisations": parents,
+            "more": more,
             "current_user": current_actor(request),
         },
         status_code=status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import db, search
 from app.accounts import policy
@@ -14,6 +14,10 @@ from app.errors import Forbidden, Invalid, NotFound
 from app.names import name_problem
 from app.organisations.kinds import KINDS
 from app.organisations.tables import Organisation
+
+if TYPE_CHECKING:
+    from piccolo.query.methods.count import Count
+    from piccolo.query.methods.select import Select
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_DEPTH = 32  # organisations within organisations: far more than government has
@@ -24,6 +28,7 @@ class Keep:
 
 
 KEEP = Keep()
+Q = TypeVar("Q", "Select", "Count")
 
 
 def validate(slug: str, name: str, kind: str) -> dict[str, str]:
@@ -85,12 +90,12 @@ async def list_all(
 ) -> list[dict[str, Any]]:
     """By name (then slug), at most `limit` from `offset`; with `search_text`, only those with
     every word of it in their name or slug (Invalid, naming `q`, if it is too long)."""
-    query = Organisation.select(
-        *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
+    query = _matching(
+        Organisation.select(
+            *Organisation.all_columns(), Organisation.parent.slug.as_alias("parent_slug")
+        ),
+        search_text,
     )
-    words = search.words_of(search_text)
-    if words:
-        query = query.where(search.where(words, SEARCHED_COLUMNS))
     query = query.order_by(Organisation.name).order_by(Organisation.slug)
     rows = await query.limit(limit).offset(offset)
     return [to_dict(r, r["parent_slug"]) for r in rows]
@@ -98,11 +103,12 @@ async def list_all(
 
 async def count(search_text: str | None = None) -> int:
     """How many list_all would list with no limit."""
-    query = Organisation.count()
+    return await _matching(Organisation.count(), search_text)
+
+
+def _matching(query: Q, search_text: str | None) -> Q:
     words = search.words_of(search_text)
-    if words:
-        query = query.where(search.where(words, SEARCHED_COLUMNS))
-    return await query
+    return query.where(search.where(words, SEARCHED_COLUMNS)) if words else query
 
 
 async def get(slug: str) -> dict[str, Any]:
