@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 
 from app.league_tables import charts, display
 from app.league_tables.distribution import quantile, spread
+from app.templating import environment
 
 
 def row(org: str, overall: str, themes: dict[str, str | None], kind: str = "department") -> dict:
@@ -78,11 +79,20 @@ def test_quartiles_interpolate_like_quartile_inc_exactly() -> None:
     assert spread("X", "Theme", []).median is None
 
 
+def drawn(chart: charts.Chart) -> str:
+    return str(environment().from_string(DRAW).render(chart=chart))
+
+
+DRAW = '{% from "league_tables/_charts.html" import svgChart %}{{ svgChart(chart) }}'
+
+
 def test_charts_escape_names_and_describe_their_figures() -> None:
     svg = BeautifulSoup(
-        charts.history_chart(
-            [("2026-01-01", Fraction(50)), ("2026-04-01", Fraction(200, 3))],
-            "<script>alert(1)</script> history",
+        drawn(
+            charts.history_chart(
+                [("2026-01-01", Fraction(50)), ("2026-04-01", Fraction(200, 3))],
+                "<script>alert(1)</script> history",
+            )
         ),
         "html.parser",
     )
@@ -92,9 +102,11 @@ def test_charts_escape_names_and_describe_their_figures() -> None:
     assert "2026-04-01: 66.7%" in svg.desc.get_text()
     assert svg.polyline is not None and len(svg.find_all("circle")) == 2
     boxes = BeautifulSoup(
-        charts.spread_chart(
-            [spread("X", "Theme <b>", [Fraction(10), Fraction(30)]), spread("Y", "Empty", [])],
-            "Spread",
+        drawn(
+            charts.spread_chart(
+                [spread("X", "Theme <b>", [Fraction(10), Fraction(30)]), spread("Y", "Empty", [])],
+                "Spread",
+            )
         ),
         "html.parser",
     )
