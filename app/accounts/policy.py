@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -97,9 +97,11 @@ def can_read_calibration(actor: Actor) -> bool:
     return actor.role in (Role.LEAD_ASSESSOR, Role.ADMIN)
 
 
-def is_independent_of(employer_id: UUID | None, assessed_organisation_id: UUID) -> bool:
-    """contract.md § Independence: nobody who belongs to the assessed organisation assesses or decides it."""
-    return employer_id is None or employer_id != assessed_organisation_id
+def is_independent_of(employer_id: UUID | None, assessed_family: Collection[UUID]) -> bool:
+    """contract.md § Independence: nobody employed by the assessed organisation, by one above it
+    (its sponsoring department ...) or by one below it (its agencies ...) assesses or decides it.
+    `assessed_family` is all of those (organisations.service.family(...).members)."""
+    return employer_id is None or employer_id not in assessed_family
 
 
 # --- people, organisations and the audit record ------------------------------------------------

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from app import db
 from app.accounts.actor import Actor
-from app.accounts.policy import is_independent_of, is_lead_assessor
+from app.accounts.policy import is_lead_assessor
 from app.assessments.lifecycle import Action, check
 from app.assessments.results import to_stored
 from app.assessments.scoring import award_for, score
@@ -19,6 +19,7 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.frameworks import service as frameworks
 from app.frameworks.model import Award, Framework
 from app.moderation.access import Loaded, load, move
+from app.moderation.independence import tie
 from app.moderation.rules import TEXT_LIMIT
 from app.moderation.service import moderated_answers
 from app.moderation.tables import Assignment, Decision, Moderation
@@ -45,10 +46,12 @@ async def blocker(actor: Actor, loaded: Loaded) -> str | None:
     """Why `actor` may not make this assessment's certification decision, or None if they may."""
     if not is_lead_assessor(actor):
         return "Only a lead assessor can make the certification decision."
-    if not is_independent_of(actor.organisation_id, loaded.assessment["organisation"]):
+    tied = await tie(actor.organisation_id, loaded.assessment["organisation"])
+    if tied is not None:
+        employer = "the organisation being assessed" if tied.same else tied.words
         return (
-            "You work for the organisation being assessed, so you cannot make its certification "
-            "decision: another lead assessor must."
+            f"You work for {employer}, so you cannot make its certification decision: another "
+            "lead assessor must."
         )
     if await took_part(actor.id, loaded.id):
         return NOT_INDEPENDENT

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from app import db
 from app.accounts.actor import Actor
-from app.accounts.policy import is_independent_of, is_lead_assessor
+from app.accounts.policy import is_lead_assessor
 from app.accounts.roles import ASSESSOR_ROLES
 from app.accounts.tables import User
 from app.assessments.lifecycle import Action, check, describe
@@ -21,6 +21,7 @@ from app.audit.service import record
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.frameworks import service as frameworks
 from app.moderation.access import Loaded, load, move, require_assigned
+from app.moderation.independence import tie
 from app.moderation.rules import (
     TEXT_LIMIT,
     ModeratedAnswer,
@@ -29,7 +30,6 @@ from app.moderation.rules import (
     completion_problems,
 )
 from app.moderation.tables import Assignment, Moderation
-from app.organisations.tables import Organisation
 
 DECLARATION_FIRST = (
     "Record your declaration of no conflict of interest for this assessment before you moderate it."
@@ -40,13 +40,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _independence_of_lead(actor: Actor, loaded: Loaded, doing: str) -> None:
+async def _independence_of_lead(actor: Actor, loaded: Loaded, doing: str) -> None:
     if not is_lead_assessor(actor):
         raise Forbidden(f"Only a lead assessor can {doing}.")
-    if not is_independent_of(actor.organisation_id, loaded.assessment["organisation"]):
+    tied = await tie(actor.organisation_id, loaded.assessment["organisation"])
+    if tied is not None:
+        employer = "the organisation being assessed" if tied.same else tied.words
         raise Forbidden(
-            f"You work for the organisation being assessed, so you cannot {doing}: "
-            "another lead assessor must."
+            f"You work for {employer}, so you cannot {doing}: another lead assessor must."
         )
 
 
@@ -67,19 +68,15 @@ async def _assignee(user: str, assessment: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(
             {"user": f"{who} is a {row['role']}: only assessors and lead assessors can be assigned"}
         )
-    if not is_independent_of(row["organisation"], assessment["organisation"]):
-        organisation = (
-            await Organisation.select(Organisation.name)
-            .where(Organisation.id == assessment["organisation"])
-            .first()
+    tied = await tie(row["organisation"], assessment["organisation"])
+    if tied is not None:
+        why = (
+            "an assessor can never be assigned to assess their own organisation"
+            if tied.same
+            else "nobody employed by the organisation being assessed, or by an organisation above "
+            "or below it, can be assigned to assess it"
         )
-        name = organisation["name"] if organisation else "the organisation being assessed"
-        raise Invalid(
-            {
-                "user": f"{who} works for {name}, the organisation being assessed: an assessor can "
-                "never be assigned to assess their own organisation"
-            }
-        )
+        raise Invalid({"user": f"{who} works for {tied.words}: {why}"})
     return row
 
 
@@ -98,7 +95,7 @@ async def assign(
         )
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
-        _independence_of_lead(actor, loaded, "assign its assessor")
+        await _independence_of_lead(actor, loaded, "assign its assessor")
         target = check(loaded.status, Action.ASSIGN)
         assessor = await _assignee(user, loaded.assessment)
         previous = loaded.assignment

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from app.accounts.actor import Actor
+from app.accounts.policy import is_independent_of
 from app.accounts.roles import Role
 from app.accounts.tables import User
 from app.assessments.lifecycle import label as status_label
@@ -20,6 +21,7 @@ from app.frameworks import service as frameworks
 from app.frameworks.model import Framework
 from app.moderation.access import Loaded, load
 from app.moderation.decision import blocker
+from app.moderation.independence import family_members
 from app.moderation.rules import describe_answer, differs
 from app.moderation.tables import Decision, Moderation
 from app.organisations.tables import Organisation
@@ -233,7 +235,8 @@ async def decision_view(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
 
 
 async def assignable(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
-    """Who may be assigned: active assessors and lead assessors not employed by the organisation."""
+    """Who may be assigned: active assessors and lead assessors employed neither by the organisation
+    nor by one above or below it."""
     data, loaded, _ = await _sheet(actor, assessment_id)
     people = await (
         User.select(
@@ -250,8 +253,8 @@ async def assignable(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
         .order_by(User.name)
         .limit(LIST_LIMIT)
     )
-    organisation = loaded.assessment["organisation"]
-    eligible = [p for p in people if p["organisation"] != organisation]
+    tied = await family_members(loaded.assessment["organisation"])
+    eligible = [p for p in people if is_independent_of(p["organisation"], tied)]
     return {**data, "candidates": eligible, "excluded": len(people) - len(eligible)}
 
 

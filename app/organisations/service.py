@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app import db, search
@@ -200,3 +201,52 @@ async def by_slug(slug: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"No organisation has slug '{slug}'")
     return row
+
+
+@dataclass(frozen=True)
+class Family:
+    """An organisation with those above it (its parent, theirs ...) and those below it (its
+    children, theirs ...): who works for any of them is not independent of it."""
+
+    id: uuid.UUID
+    above: frozenset[uuid.UUID]
+    below: frozenset[uuid.UUID]
+
+    @property
+    def members(self) -> frozenset[uuid.UUID]:
+        return self.above | self.below | {self.id}
+
+    def relation(self, other: uuid.UUID | None) -> str | None:
+        """ "same", "above" or "below" for an organisation in the family; None outside it."""
+        if other is None:
+            return None
+        if other == self.id:
+            return "same"
+        if other in self.above:
+            return "above"
+        return "below" if other in self.below else None
+
+
+async def family(org_id: uuid.UUID) -> Family:
+    """The organisation's family: one query per level up or down (MAX_DEPTH bounds both), never
+    one per organisation."""
+    above: set[uuid.UUID] = set()
+    row = await Organisation.select(Organisation.parent).where(Organisation.id == org_id).first()
+    parent = row["parent"] if row else None
+    for _ in range(MAX_DEPTH):
+        if parent is None or parent in above or parent == org_id:
+            break
+        above.add(parent)
+        up = await Organisation.select(Organisation.parent).where(Organisation.id == parent).first()
+        parent = up["parent"] if up else None
+    below: set[uuid.UUID] = set()
+    frontier = [org_id]
+    for _ in range(MAX_DEPTH):
+        children = await Organisation.select(Organisation.id).where(
+            Organisation.parent.is_in(frontier)
+        )
+        frontier = [c["id"] for c in children if c["id"] not in below and c["id"] != org_id]
+        if not frontier:
+            break
+        below.update(frontier)
+    return Family(org_id, frozenset(above), frozenset(below))

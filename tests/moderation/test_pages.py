@@ -45,7 +45,10 @@ async def test_lead_assigns_from_the_queue_and_conflicted_people_are_not_offered
     offered = [o.get_text() for o in form.select("select#user option")]
     assert any(team.assessor["email"] in text for text in offered)
     assert not any("Insider Person" in text for text in offered)
-    assert "1 who work for it cannot be assigned" in form.select_one("#user-hint").get_text()
+    assert (
+        "1 person who work for it, or for an organisation above or below it, cannot be assigned"
+        in form.select_one("#user-hint").get_text()
+    )
 
     empty = await post_form(
         client,
