@@ -162,6 +162,11 @@ def can_revoke_certificate(actor: Actor) -> bool:
     return actor.role == Role.LEAD_ASSESSOR
 
 
+def can_read_certificate_register(actor: Actor) -> bool:
+    """The register of every certificate, with who revoked each and why: lead assessors, admins."""
+    return actor.role in (Role.ADMIN, Role.LEAD_ASSESSOR)
+
+
 def sees_every_certificate_review(actor: Actor) -> bool:
     """Who is shown review dates for every organisation's certificates (others see their own)."""
     return actor.role in (Role.ADMIN, Role.LEAD_ASSESSOR)

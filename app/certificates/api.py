@@ -1,4 +1,5 @@
-"""JSON API for certificates: anyone reads one or gets its signed PDF; lead assessors revoke."""
+"""JSON API for certificates: anyone reads one or gets its signed PDF; lead assessors and admins
+list them (the register); lead assessors revoke."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from app.accounts.auth import current_actor, require_user
-from app.certificates import service
+from app.certificates import register, service
 from app.openapi import downloads
 
 PDF_SUFFIX = ".pdf"
@@ -22,6 +23,39 @@ class RevokeBody(msgspec.Struct):
 class CertificatesController(Controller):
     path = "/api/v1/certificates"
     tags = ["certificates"]
+
+    @get(
+        "/",
+        guards=[require_user],
+        summary="The certificates register (lead assessors and admins)",
+        description=(
+            "Every certificate, newest issue first (soonest expiry first for `status=expiring` or "
+            "`expired`), 50 a page: `{certificates: [{id, assessment, organisation_name, "
+            "organisation_renamed_to, framework, framework_title, version, award_label, "
+            "issued_on, expires_on, review_due_on, status, revoked_at}], total, page, per_page}`. "
+            "`q`: words of the organisation's name, or the start of a certificate number; "
+            "`status`: valid, expiring (valid, expiring within 90 days), expired or revoked; "
+            "`framework`: a framework slug; `page`: from 1."
+        ),
+    )
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        q: str | None = None,
+        status: str | None = None,
+        framework: str | None = None,
+        page: str | None = None,
+    ) -> dict[str, Any]:
+        actor = current_actor(request)
+        register.may_read(actor)
+        filters = register.filters_of(q, status, framework, page)
+        rows, total = await register.listing(actor, filters)
+        return {
+            "certificates": [register.for_api(row) for row in rows],
+            "total": total,
+            "page": filters.page,
+            "per_page": register.PER_PAGE,
+        }
 
     @get(
         "/{certificate:str}",

@@ -10,6 +10,11 @@ from typing import Any
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
 REVIEW_WINDOW_DAYS = 90  # a review shows on dashboards this long before it is due
+EXPIRING_WINDOW_DAYS = 90  # a valid certificate this close to its expiry is "expiring soon"
+
+
+def expiring_window() -> dt.timedelta:
+    return dt.timedelta(days=EXPIRING_WINDOW_DAYS)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

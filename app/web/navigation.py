@@ -27,6 +27,7 @@ _BY_ROLE: dict[Role, list[dict[str, str]]] = {
     Role.LEAD_ASSESSOR: [
         {"href": "/moderation/queue", "text": "Queue"},
         {"href": "/calibration", "text": "Calibration"},
+        {"href": "/certificates", "text": "Certificates"},
         {"href": "/assessments", "text": "Assessments"},
         {"href": "/frameworks", "text": "Frameworks"},
     ],
@@ -38,6 +39,7 @@ _BY_ROLE: dict[Role, list[dict[str, str]]] = {
     Role.ADMIN: [
         {"href": "/admin/users", "text": "Users"},
         {"href": "/admin/organisations", "text": "Organisations"},
+        {"href": "/certificates", "text": "Certificates"},
         {"href": "/frameworks", "text": "Frameworks"},
         {"href": "/admin/audit", "text": "Audit"},
     ],

@@ -110,6 +110,7 @@ GET    /evidence/{id}                      in_review  | 401 200 404 200  200 404
 GET    /evidence/{id}/file                 in_review  | 401 200 404 200  200 404   200   200  404
 DELETE /evidence/{id}                      draft      | 401 403 404 404  404 404   204   204  404
 
+GET    /certificates?status=valid          concluded  | 401 200 403 200  403 403   403   403  403
 GET    /certificates/{id}                  concluded  | 200 200 200 200  200 200   200   200  200
 GET    /certificates/{id}.pdf              concluded  | 200 200 200 200  200 200   200   200  200
 POST   /certificates/{id}/revoke           concluded  | 401 403 403 200  403 403   403   403  403

@@ -90,7 +90,10 @@ async def test_lead_assessor_revokes_through_the_form(client) -> None:
     summary = BeautifulSoup(blank.text, "html.parser").select_one(".govuk-error-summary")
     assert "Enter the reason for revoking the certificate" in summary.get_text()
     done = await client.post(url, data={"reason": "Organisation merged", "_csrf_token": token})
-    assert done.status_code == 303 and done.headers["location"] == f"/verify/{certificate['id']}"
+    assert (
+        done.status_code == 303
+        and done.headers["location"] == f"/certificates/{certificate['id']}?done=revoked"
+    )
     assert (await client.get(f"/api/v1/certificates/{certificate['id']}")).json()[
         "status"
     ] == "revoked"
