@@ -16,10 +16,12 @@ from app import search
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
-from app.assessments import answers, lifecycle, service, views
+from app.accounts.roles import Role
+from app.assessments import answers, lifecycle, outcomes, service, views
 from app.assessments.evidence_choices import evidence_choices
 from app.assessments.forms import ElementForm
 from app.assessments.views import AssessmentView
+from app.certificates import service as certificates
 from app.errors import Conflict, Invalid, NotFound
 
 PER_PAGE = 25
@@ -112,6 +114,7 @@ class AssessmentPages(Controller):
             pagination["next"] = {"href": f"/assessments?page={page + 1}"}
         organisation = await views.organisation_of(actor)
         own = organisation["id"] if organisation and actor.is_department else None
+        choice = await outcomes.start_choice(actor)
         return _page(
             request,
             "dashboard",
@@ -119,20 +122,24 @@ class AssessmentPages(Controller):
             views=found[:PER_PAGE],
             pagination=pagination or None,
             organisation=organisation,
-            can_start=organisation is not None
-            and policy.can_start_assessment(actor, organisation["id"]),
+            can_start=bool(choice.versions),
+            standings=await outcomes.standings(actor) if page == 1 else [],
+            review_due_items=await certificates.reviews_due(actor) if own else None,
+            can_submit=actor.role == Role.DEPT_LEAD,
             label=lifecycle.label,
         )
 
     @get("/start")
-    async def start_form(self, request: Request[Any, Any, Any]) -> Template:
-        return await self._start_page(request, "", {})
+    async def start_form(
+        self, request: Request[Any, Any, Any], framework: FromQuery[str | None] = None
+    ) -> Template:
+        return await self._start_page(request, "", {}, wanted=framework)
 
     @post("/start")
     async def start(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         actor = current_actor(request)
         chosen = str((await request.form()).get("framework") or "")
-        versions = {str(v["id"]): v for v in await views.frameworks_to_start()}
+        versions = {str(v["id"]): v for v in (await outcomes.start_choice(actor)).versions}
         if chosen not in versions:
             return await self._start_page(request, chosen, {"framework": "Choose a framework"}, 400)
         version = versions[chosen]
@@ -151,22 +158,30 @@ class AssessmentPages(Controller):
         chosen: str,
         errors: dict[str, str],
         status: int = 200,
+        wanted: str | None = None,
     ) -> Template:
         actor = current_actor(request)
         organisation = await views.organisation_of(actor)
         if organisation is None or not policy.can_start_assessment(actor, organisation["id"]):
             raise NotFound("Only a department lead can start an assessment")
-        versions = await views.frameworks_to_start()
-        if not chosen:
-            chosen = next((str(v["id"]) for v in versions if v["latest"]), "")
+        choice = await outcomes.start_choice(actor)
+        if not chosen and not errors:
+            # The latest version of the framework the person asked for (a framework's link on
+            # the dashboard) or of the only one there is: never the one that happens to sort first.
+            latest = [v for v in choice.versions if v["latest"]]
+            asked = [v for v in latest if v["slug"] == wanted or len(latest) == 1]
+            if asked:
+                chosen = str(asked[0]["id"])
         return _page(
             request,
             "start",
             status,
-            versions=versions,
+            versions=choice.versions,
+            open_assessments=choice.open,
             chosen=chosen,
             errors=errors,
             organisation=organisation,
+            label=lifecycle.label,
         )
 
     @get("/{assessment_id:uuid}")
@@ -182,6 +197,7 @@ class AssessmentPages(Controller):
             themes=_themes(view),
             base=_base(view),
             can_edit=_can_edit(actor, view),
+            outcome=await outcomes.outcome_of(view),
             label=lifecycle.label,
         )
 

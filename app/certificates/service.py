@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import segno
+from piccolo.columns.combination import WhereRaw
 
 from app import db
 from app.accounts.actor import Actor
@@ -27,6 +28,14 @@ from app.templating import LONDON, environment
 ASSETS = Path(__file__).resolve().parent / "assets"
 REASON_LIMIT = 2000
 REVIEW_LIST_LIMIT = 50
+# No newer certificate of the same organisation on the same framework (any version) replaced it.
+NOT_SUPERSEDED = (
+    "NOT EXISTS (SELECT 1 FROM certificate newer"
+    " JOIN framework_version newer_version ON newer_version.id = newer.framework_version"
+    " JOIN framework_version this_version ON this_version.id = certificate.framework_version"
+    " WHERE newer.organisation = certificate.organisation"
+    " AND newer_version.slug = this_version.slug AND newer.issued_on > certificate.issued_on)"
+)
 
 
 def today() -> dt.date:
@@ -263,7 +272,8 @@ async def revoke(actor: Actor, ref: str | UUID, reason: str | None) -> dict[str,
 
 async def reviews_due(actor: Actor, on: dt.date | None = None) -> list[terms.ReviewDue]:
     """Certificate reviews due soon (or overdue) that the actor looks after, for dashboards:
-    every organisation's for admins and lead assessors, their own for department roles."""
+    every organisation's for admins and lead assessors, their own for department roles. A
+    certificate that a newer one of the same framework has replaced needs no review."""
     query = Certificate.select(
         Certificate.id,
         Certificate.review_due_on,
@@ -271,7 +281,7 @@ async def reviews_due(actor: Actor, on: dt.date | None = None) -> list[terms.Rev
         Certificate.revoked_at,
         Certificate.award_label,
         Certificate.organisation.name.as_alias("organisation_name"),
-    ).where(Certificate.revoked_at.is_null())
+    ).where(Certificate.revoked_at.is_null() & WhereRaw(NOT_SUPERSEDED))
     if not sees_every_certificate_review(actor):
         if not actor.is_department or actor.organisation_id is None:
             return []

@@ -108,14 +108,14 @@ PEOPLE: tuple[Person, ...] = (
         "Gareth Pryce",
         "dept_lead",
         "rural-services",
-        "two concluded assessments and an Excellence certificate",
+        "an Excellence certificate and its board report; a complaints standard draft",
     ),
     Person(
         "contributor@rural-services.example",
         "Aisha Begum",
         "dept_contributor",
         "rural-services",
-        "a contributor's view: can edit and upload, cannot submit",
+        "the complaints standard draft: can edit answers and upload, cannot submit",
     ),
     Person("lead@coastal-affairs.example", "Rhian Morgan", "dept_lead", "coastal-affairs"),
     Person(
@@ -340,6 +340,8 @@ ROUNDS: tuple[Round, ...] = (
     Round("flood-warning", "submitted", 2, 2.6, not_applicable=("INSIGHT.3.2",)),
     Round("civic-data", "draft", 3, 2.2, answered=20, span_days=12),
     Round("southvale-mbc", "draft", 1, 2.0, answered=8, span_days=5),
+    # Its first complaints standard assessment, part answered: the demo contributor's work.
+    Round("rural-services", "draft", 2, 2.5, framework=COMPLAINTS, answered=9, span_days=10),
 )
 
 AS_OF_MONTHS_AGO = 6  # the first league table's as-of date; the second is as of today

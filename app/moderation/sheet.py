@@ -27,9 +27,15 @@ from app.moderation.tables import Decision, Moderation
 from app.organisations.tables import Organisation
 
 LIST_LIMIT = 500
+CONCLUDED = "concluded"
 
 
-def _may_read_sheet(actor: Actor, assignment: dict[str, Any] | None) -> None:
+def _may_read_sheet(actor: Actor, loaded: Loaded, decided_for_department: bool = False) -> None:
+    """Assessors' work; `decided_for_department`: a concluded assessment's decision is also
+    its own department's to read (load() has already kept everyone else's out)."""
+    if decided_for_department and actor.is_department and loaded.status == CONCLUDED:
+        return
+    assignment = loaded.assignment
     assigned = assignment is not None and assignment["assessor"] == actor.id
     if not (assigned or actor.role in (Role.LEAD_ASSESSOR, Role.ADMIN)):
         raise Forbidden(
@@ -43,9 +49,11 @@ async def moderation_sheet(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
     return data
 
 
-async def _sheet(actor: Actor, assessment_id: UUID) -> tuple[dict[str, Any], Loaded, Framework]:
+async def _sheet(
+    actor: Actor, assessment_id: UUID, decided_for_department: bool = False
+) -> tuple[dict[str, Any], Loaded, Framework]:
     loaded = await load(actor, assessment_id)
-    _may_read_sheet(actor, loaded.assignment)
+    _may_read_sheet(actor, loaded, decided_for_department)
     assessment = loaded.assessment
     version, framework = await frameworks.framework_for(assessment["framework_version"])
     organisation = (
@@ -199,8 +207,9 @@ def _element(
 
 
 async def decision_view(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
-    """The sheet, plus the award the moderated answers earn and whether this lead may decide."""
-    data, loaded, framework = await _sheet(actor, assessment_id)
+    """The sheet, plus the award the moderated answers earn and whether this lead may decide;
+    once concluded, the assessed department reads it too."""
+    data, loaded, framework = await _sheet(actor, assessment_id, decided_for_department=True)
     answers = {
         e["code"]: Answer(e["moderated"]["score"], e["moderated"]["not_applicable"])
         for theme in data["themes"]

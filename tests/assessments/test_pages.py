@@ -50,7 +50,7 @@ def error_summary(page: BeautifulSoup) -> list[tuple[str, str]]:
     return [(text(a), a["href"]) for a in box.find_all("a")]
 
 
-async def test_dashboard_shows_assessments_with_status_progress_and_start_button(
+async def test_dashboard_shows_assessments_with_status_progress_and_continue_not_start(
     client: AsyncClient,
 ) -> None:
     fv = await small_framework()
@@ -63,9 +63,11 @@ async def test_dashboard_shows_assessments_with_status_progress_and_start_button
     assert len(rows) == 1
     assert "Small Standard" in text(rows[0]) and "Draft" in text(rows[0])
     assert "1 of 3 elements completed" in text(rows[0])
+    # The one framework already has a draft: carry on with it, never start a second.
+    assert page.find("a", string=lambda s: s and s.strip() == "Start a new assessment") is None
     assert (
-        page.find("a", string=lambda s: s and s.strip() == "Start a new assessment")["href"]
-        == "/assessments/start"
+        page.find("a", string=lambda s: s and s.strip() == "Continue the draft")["href"]
+        == (rows[0].find("a")["href"])
     )
 
 
@@ -146,7 +148,11 @@ async def test_element_page_shows_statement_guidance_scale_and_evidence(
         page.find(id=radios[0]["aria-describedby"]) if radios[0].get("aria-describedby") else None
     )
     assert text(first_hint) == "Nothing is done yet."
-    assert page.find("textarea", attrs={"name": "justification"}) is not None
+    # The justification is revealed by the "Not applicable" radio (GOV.UK's conditional reveal).
+    not_applicable = page.find("input", attrs={"name": "score", "value": "na"})
+    revealed = page.find(id=not_applicable["data-aria-controls"])
+    assert "govuk-radios__conditional--hidden" in revealed["class"]
+    assert revealed.find("textarea", attrs={"name": "justification"}) is not None
     assert page.find("textarea", attrs={"name": "narrative"}) is not None
     boxes = page.select("input[name=evidence]")
     assert (
@@ -207,6 +213,8 @@ async def test_errors_are_summarised_and_nothing_typed_is_lost(client: AsyncClie
         ),
     ]
     assert "Explain why INS.1.1" in text(page.find(id="justification-error"))
+    revealed = page.find(id="justification").find_parent(class_="govuk-radios__conditional")
+    assert "govuk-radios__conditional--hidden" not in revealed["class"]  # N/A is chosen
     assert text(page.find("textarea", attrs={"name": "narrative"})) == "A long narrative I typed"
     assert page.find("input", attrs={"name": "score", "value": "na"}).has_attr("checked")
     assert await Response.count() == 0

@@ -104,10 +104,33 @@ async def sign_in(context: BrowserContext, user: dict[str, Any], password: str) 
     assert response.ok, await response.text()
 
 
+def _known_govuk_exception(rule: str, node: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's conditional reveal puts aria-expanded on the radio or checkbox that
+    reveals it: not allowed by ARIA 1.2, so axe flags it, but kept by GOV.UK on purpose after
+    research with screen reader users (alphagov/govuk-frontend#979, a documented known issue).
+    Only that attribute on such an input is let through; anything else about it still fails."""
+    html = node.get("html", "")
+    messages = [
+        m["message"] for m in node.get("all", []) + node.get("any", []) + node.get("none", [])
+    ]
+    return (
+        rule == "aria-allowed-attr"
+        and 'aria-controls="conditional-' in html
+        and ("govuk-radios__input" in html or "govuk-checkboxes__input" in html)
+        and all("aria-expanded" in m for m in messages)
+    )
+
+
 async def assert_accessible(page: Page) -> None:
     """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
     results = await Axe().run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
     )
+    violations = []
+    for violation in results.response["violations"]:
+        nodes = [n for n in violation["nodes"] if not _known_govuk_exception(violation["id"], n)]
+        if nodes:
+            violations.append({**violation, "nodes": nodes})
+    results.response["violations"] = violations
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
