@@ -347,5 +347,36 @@ def audit_verify(anchor: str | None) -> None:
         click.echo(f"Last record: {last['id']} at {at}, hash {last['hash']}")
 
 
+@main.group()
+def notifications() -> None:
+    """The email outbox."""
+
+
+@notifications.command("send")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="YYYY-MM-DD: run the reminders as on this day (default: today)",
+)
+def notifications_send(today: dt.datetime | None) -> None:
+    """Write the reminders now due, then send every email due (for cron; safe beside the server)."""
+    from app.notifications.background import once
+    from app.settings import Settings
+
+    settings = Settings.from_env()
+    done = run(once(settings, today=today.date() if today else None))
+    click.echo(f"Reminders written: {done.reminders}")
+    if settings.email == "none":
+        click.echo("CHARTER_EMAIL is none: nothing is sent, the outbox keeps every email.")
+    elif done.sent.busy:
+        click.echo("Another sender is at work on this database: it sends what is due.")
+    else:
+        click.echo(
+            f"Sent: {done.sent.sent}; to try again later: {done.sent.retrying}; "
+            f"failed: {done.sent.failed}"
+        )
+
+
 if __name__ == "__main__":
     main()

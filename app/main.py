@@ -55,6 +55,7 @@ from app.league_tables import api as league_tables_api
 from app.league_tables import pages as league_tables_pages
 from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
+from app.notifications import background as notifications_background
 from app.openapi import SECURITY_SCHEMES, DocumentedErrors
 from app.organisations import api as organisations_api
 from app.organisations.pages import OrganisationAdminPages
@@ -217,8 +218,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,
         },
-        on_startup=[db.start_warm, warm_browser_names, heap.settle],
-        on_shutdown=[db.stop],
+        on_startup=[db.start_warm, warm_browser_names, heap.settle, notifications_background.start],
+        on_shutdown=[notifications_background.stop, db.stop],
         state=State({"settings": settings}),
         request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own
     )

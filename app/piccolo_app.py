@@ -12,6 +12,7 @@ from app.evidence.tables import Evidence
 from app.frameworks.tables import FrameworkVersion
 from app.league_tables.tables import LeagueTable
 from app.moderation.tables import Assignment, Decision, Moderation
+from app.notifications.tables import Notification, NotificationAttempt, ReminderChoice
 from app.organisations.tables import Organisation
 
 # Parents before children: the order tables are created in tests and listed in migrations.
@@ -33,6 +34,9 @@ TABLES = [
     Decision,
     Certificate,
     LeagueTable,
+    Notification,
+    NotificationAttempt,
+    ReminderChoice,
 ]
 
 APP_CONFIG = AppConfig(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/charter.sqlite3"
@@ -38,6 +40,12 @@ class Settings:
     session_absolute_hours: int = 12
     signing_key: Path | None = None  # CHARTER_SIGNING_KEY: PEM key that signs certificate PDFs
     signing_cert: Path | None = None  # CHARTER_SIGNING_CERT: its PEM certificate
+    email: str = "none"  # CHARTER_EMAIL: none (keep the outbox, send nothing), smtp or notify
+    smtp_url: str = ""  # CHARTER_SMTP_URL: smtp://user:password@host:port, or smtps://
+    email_from: str = "charter@localhost"  # CHARTER_EMAIL_FROM: envelope and From header
+    notify_api_key: str = field(default="", repr=False)  # CHARTER_NOTIFY_API_KEY
+    notify_templates: dict[str, str] = field(default_factory=dict)  # event -> Notify template id
+    notify_url: str = "https://api.notifications.service.gov.uk"  # CHARTER_NOTIFY_URL
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,7 +82,9 @@ class Settings:
             max_mb = int(env.get("CHARTER_MAX_UPLOAD_MB", "50"))
         except ValueError as exc:
             raise SystemExit("CHARTER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
+        email = _email_settings(env, base_url)
         return cls(
+            **email,
             database_url=env.get("CHARTER_DATABASE_URL", DEFAULT_DATABASE_URL),
             evidence_dir=Path(env.get("CHARTER_EVIDENCE_DIR", str(var_dir / "evidence"))),
             secret_key=env.get("CHARTER_SECRET_KEY") or _secret_key(var_dir),
@@ -92,3 +102,52 @@ class Settings:
             if env.get("CHARTER_SIGNING_CERT")
             else None,
         )
+
+
+EMAIL_KINDS = ("none", "smtp", "notify")
+
+
+class _Email(TypedDict):
+    email: str
+    smtp_url: str
+    email_from: str
+    notify_api_key: str
+    notify_templates: dict[str, str]
+    notify_url: str
+
+
+def _email_settings(env: dict[str, str], base_url: str) -> _Email:
+    """CHARTER_EMAIL and what it needs, refused at start with a message rather than at the first
+    email."""
+    kind = env.get("CHARTER_EMAIL", "none").strip().lower() or "none"
+    if kind not in EMAIL_KINDS:
+        raise SystemExit(f"CHARTER_EMAIL must be none, smtp or notify, not {kind!r}")
+    smtp_url = env.get("CHARTER_SMTP_URL", "").strip()
+    if kind == "smtp" and urlsplit(smtp_url).scheme not in ("smtp", "smtps"):
+        raise SystemExit(
+            "CHARTER_EMAIL=smtp needs CHARTER_SMTP_URL as smtp://host:port or smtps://host:port "
+            "(user and password in the URL when the server asks for them)"
+        )
+    key = env.get("CHARTER_NOTIFY_API_KEY", "").strip()
+    try:
+        templates = json.loads(env.get("CHARTER_NOTIFY_TEMPLATES", "") or "{}")
+    except ValueError as exc:
+        raise SystemExit(f"CHARTER_NOTIFY_TEMPLATES is not JSON: {exc}") from exc
+    if not isinstance(templates, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in templates.items()
+    ):
+        raise SystemExit(
+            'CHARTER_NOTIFY_TEMPLATES must map each event to a template id: {"event": "id"}'
+        )
+    if kind == "notify" and not key:
+        raise SystemExit("CHARTER_EMAIL=notify needs CHARTER_NOTIFY_API_KEY")
+    host = urlsplit(base_url).hostname or "localhost"
+    return {
+        "email": kind,
+        "smtp_url": smtp_url,
+        "email_from": env.get("CHARTER_EMAIL_FROM", "").strip() or f"charter@{host}",
+        "notify_api_key": key,
+        "notify_templates": templates,
+        "notify_url": env.get("CHARTER_NOTIFY_URL", "").strip().rstrip("/")
+        or "https://api.notifications.service.gov.uk",
+    }

@@ -24,6 +24,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.evidence.tables import Evidence
 from app.frameworks import service as frameworks
 from app.moderation.tables import Assignment
+from app.notifications import outbox
 from app.organisations.tables import Organisation
 
 MAX_EVIDENCE_LINKS = 100
@@ -424,6 +425,9 @@ async def submit(actor: Actor, assessment_id: UUID | str) -> AssessmentView:
             before={"status": row["status"]},
             after={"status": new_status, "self_result": self_result},
         )
+        # A resubmission goes back to the assessor who returned it; a first one to the leads.
+        assessor = await _assigned(row["id"]) if row["status"] == Status.RETURNED else set()
+        await outbox.assessment_submitted(row, new_status, next(iter(assessor), None))
         fresh = await _row(row["id"])
     (result,) = await views_of([fresh], with_certificates=True)
     return result

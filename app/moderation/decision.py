@@ -23,6 +23,7 @@ from app.moderation.independence import tie
 from app.moderation.rules import TEXT_LIMIT
 from app.moderation.service import moderated_answers
 from app.moderation.tables import Assignment, Decision, Moderation
+from app.notifications import outbox
 
 OUTCOMES = {"confirm": Action.DECIDE_CONFIRM, "refer_back": Action.DECIDE_REFER_BACK}
 NOT_INDEPENDENT = (
@@ -125,6 +126,7 @@ async def decide(actor: Actor, assessment_id: UUID, outcome: str, note: str = ""
             },
         )
         certificate = await certificates.issue(actor, loaded.id) if award else None
+        await outbox.decision_made(loaded.assessment, target, award.label if award else None)
     return {
         "id": str(loaded.id),
         "status": target,

@@ -30,6 +30,7 @@ from app.moderation.rules import (
     completion_problems,
 )
 from app.moderation.tables import Assignment, Moderation
+from app.notifications import outbox
 
 DECLARATION_FIRST = (
     "Record your declaration of no conflict of interest for this assessment before you moderate it."
@@ -120,6 +121,7 @@ async def assign(
             )
             await assignment.save()
             assignment_id = assignment.id
+            await outbox.assessor_assigned(loaded.assessment, target, assessor["id"])
         await move(
             actor,
             loaded,
@@ -311,6 +313,7 @@ async def return_to_department(
             note=reason,
             audit={"reason": reason, "elements": codes},
         )
+        await outbox.assessment_returned(loaded.assessment, target, reason, codes)
     return {"id": str(loaded.id), "status": target, "reason": reason, "elements": codes}
 
 

@@ -1,0 +1,126 @@
+"""The reminder pass: finds each occasion that has come (a certificate 60 days from expiry) and
+writes its reminder once, whoever runs the pass and however often (a unique key per occasion
+and person). The server runs it in the background and `charter notifications send` runs it too.
+
+Reviews due in 60 and 14 days and overdue actions come with issue 25 (surveillance reviews and
+actions): each is one more function of the shape of `certificates_expiring`, added to PASSES,
+with its Event, its template and its key (say "review_due_60:{review}:{user}").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from app import db
+from app.accounts.roles import Role
+from app.accounts.tables import User
+from app.certificates.tables import Certificate
+from app.notifications import outbox
+from app.notifications.events import Event
+from app.notifications.tables import Notification, ReminderChoice
+
+EXPIRY_NOTICE_DAYS = 60
+UK = ZoneInfo("Europe/London")
+
+
+def today_in_uk() -> dt.date:
+    return dt.datetime.now(UK).date()
+
+
+async def _wanting_reminders(organisations: set[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+    """The active leads of each organisation, but not those who turned reminders off."""
+    if not organisations:
+        return {}
+    leads = await outbox.active_people(
+        (User.organisation.is_in(list(organisations))) & (User.role == Role.DEPT_LEAD.value)
+    )
+    off = {
+        r["user"]
+        for r in await ReminderChoice.select(ReminderChoice.user).where(
+            ReminderChoice.reminders.eq(False)
+            & ReminderChoice.user.is_in([p["id"] for p in leads] or [None])
+        )
+    }
+    by_organisation: dict[UUID, list[dict[str, Any]]] = {}
+    for person in leads:
+        if person["id"] not in off:
+            by_organisation.setdefault(person["organisation"], []).append(person)
+    return by_organisation
+
+
+def _occasion(event: Event, object_id: UUID) -> Callable[[dict[str, Any]], str]:
+    """The key of one reminder about one object to one person."""
+    return lambda person: f"{event.value}:{object_id}:{person['id']}"
+
+
+async def certificates_expiring(today: dt.date, now: dt.datetime) -> list[Notification]:
+    """Each certificate in force that expires within 60 days: its organisation's leads."""
+    last_day = today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)
+    certificates = await Certificate.select(
+        Certificate.id,
+        Certificate.organisation,
+        Certificate.issued_to,
+        Certificate.award_label,
+        Certificate.expires_on,
+        Certificate.framework_version.title.as_alias("framework_title"),
+        Certificate.framework_version.version.as_alias("framework_version"),
+    ).where(
+        Certificate.revoked_at.is_null()
+        & (Certificate.expires_on >= today)
+        & (Certificate.expires_on <= last_day)
+    )
+    people = await _wanting_reminders({c["organisation"] for c in certificates})
+    rows: list[Notification] = []
+    for certificate in certificates:
+        context = {
+            "certificate_id": str(certificate["id"]),
+            "organisation": certificate["issued_to"],
+            "award": certificate["award_label"],
+            "framework": f"{certificate['framework_title']} {certificate['framework_version']}",
+            "expires_on": certificate["expires_on"].isoformat(),
+        }
+        rows += outbox.rows_for(
+            Event.CERTIFICATE_EXPIRING,
+            people.get(certificate["organisation"], []),
+            context,
+            now,
+            key=_occasion(Event.CERTIFICATE_EXPIRING, certificate["id"]),
+        )
+    return rows
+
+
+PASSES: list[Callable[[dt.date, dt.datetime], Awaitable[list[Notification]]]] = [
+    certificates_expiring,
+]
+
+
+async def run(today: dt.date | None = None, now: dt.datetime | None = None) -> int:
+    """Write every reminder whose occasion has come by `today` and is not yet written; how many
+    were written. `today` is the clock's unless a test or an operator sets it."""
+    today = today or today_in_uk()
+    now = now or dt.datetime.now(dt.UTC)
+    written = 0
+    for find in PASSES:
+        rows = await find(today, now)
+        if not rows:
+            continue
+        keys = [r.key for r in rows]
+        async with db.transaction():
+            known = {
+                r["key"]
+                for r in await Notification.select(Notification.key).where(
+                    Notification.key.is_in(keys)
+                )
+            }
+            fresh = [r for r in rows if r.key not in known]
+            if fresh:
+                # Another pass may have written some since: the unique key keeps one of each.
+                await Notification.insert(*fresh).on_conflict(
+                    target=Notification.key, action="DO NOTHING"
+                )
+            written += len(fresh)
+    return written
