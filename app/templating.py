@@ -126,10 +126,13 @@ def percent(value: Fraction | None) -> str:
     return shown if value is None else f"{shown}%"
 
 
-def govuk_date(value: date | datetime | None) -> str:
-    """GOV.UK style: "22 November 2026"."""
+def govuk_date(value: date | datetime | str | None) -> str:
+    """GOV.UK style: "22 November 2026". An ISO string (as the JSON-shaped dicts that league
+    tables are stored as hold) is read first: "2026-11-22", or a time, shown as its UK date."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     if isinstance(value, datetime):
         value = _local(value)
     return f"{value.day} {value:%B %Y}"

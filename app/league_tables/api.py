@@ -16,9 +16,10 @@ from app.league_tables.downloads import ods_of, pdf_of
 from app.league_tables.forms import PublishForm
 from app.openapi import downloads
 
+# Litestar adds "; charset=utf-8" to text types itself: naming it here too sent it twice.
 MEDIA_TYPES = {
     "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "pdf": "application/pdf",
 }

@@ -20,6 +20,7 @@ from app.league_tables import charts, display, service
 from app.league_tables.distribution import theme_spreads
 from app.league_tables.forms import PublishForm
 from app.organisations.kinds import KINDS
+from app.templating import govuk_date
 
 
 def _can_publish(request: Request[Any, Any, Any]) -> bool:
@@ -158,7 +159,7 @@ class LeagueTablePages(Controller):
                 **s,
                 "chart": charts.history_chart(
                     [
-                        (p["table"]["as_of"], Fraction(p["overall_exact"]))
+                        (govuk_date(p["table"]["as_of"]), Fraction(p["overall_exact"]))
                         for p in s["publications"]
                     ],
                     f"{name}: overall percent in {s['framework_title']} league tables",

@@ -78,6 +78,12 @@ def test_date_filter_writes_dates_the_govuk_way() -> None:
     assert render(value=None) == ""
 
 
+def test_date_filter_reads_iso_strings_as_json_shaped_records_hold_them() -> None:
+    render = environment().from_string("{{ value | date }}").render
+    assert render(value="2026-12-07") == "7 December 2026"
+    assert render(value="2026-06-30T23:30:00+00:00") == "1 July 2026"
+
+
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
