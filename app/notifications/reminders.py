@@ -1,10 +1,12 @@
-"""The reminder pass: finds each occasion that has come (a certificate 60 days from expiry) and
-writes its reminder once, whoever runs the pass and however often (a unique key per occasion
-and person). The server runs it in the background and `charter notifications send` runs it too.
+"""The reminder pass: finds each occasion that has come (a certificate 60 days from expiry, its
+review 60 and 14 days from due) and writes its reminder once, whoever runs the pass and however
+often (a unique key per occasion and person). The server runs it in the background and
+`charter notifications send` runs it too.
 
-Reviews due in 60 and 14 days and overdue actions come with issue 25 (surveillance reviews and
-actions): each is one more function of the shape of `certificates_expiring`, added to PASSES,
-with its Event, its template and its key (say "review_due_60:{review}:{user}").
+Reviews are read from each certificate's review date until surveillance reviews exist (issue
+25), which will also say when one has taken place; overdue actions come with issue 25 too: each
+is one more function of the shape of `certificates_expiring`, added to PASSES, with its Event,
+its template and its key ("action_overdue:{action}:{user}").
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
+
 from app import db
 from app.accounts.roles import Role
 from app.accounts.tables import User
+from app.certificates.service import NOT_SUPERSEDED
 from app.certificates.tables import Certificate
 from app.notifications import outbox
 from app.notifications.events import Event
 from app.notifications.tables import Notification, ReminderChoice
 
 EXPIRY_NOTICE_DAYS = 60
+REVIEW_NOTICES = (60, 14)  # days before a certificate's review falls due
 UK = ZoneInfo("Europe/London")
 
 
@@ -57,21 +64,26 @@ def _occasion(event: Event, object_id: UUID) -> Callable[[dict[str, Any]], str]:
     return lambda person: f"{event.value}:{object_id}:{person['id']}"
 
 
-async def certificates_expiring(today: dt.date, now: dt.datetime) -> list[Notification]:
-    """Each certificate in force that expires within 60 days: its organisation's leads."""
-    last_day = today + dt.timedelta(days=EXPIRY_NOTICE_DAYS)
+async def _certificates(
+    event: Event, due: Column, first: dt.date, last: dt.date, today: dt.date, now: dt.datetime
+) -> list[Notification]:
+    """A reminder to the organisation's leads of each certificate in force (not revoked, not
+    replaced by a newer one, not expired) whose `due` date falls from `first` to `last`."""
     certificates = await Certificate.select(
         Certificate.id,
         Certificate.organisation,
         Certificate.issued_to,
         Certificate.award_label,
         Certificate.expires_on,
+        Certificate.review_due_on,
         Certificate.framework_version.title.as_alias("framework_title"),
         Certificate.framework_version.version.as_alias("framework_version"),
     ).where(
         Certificate.revoked_at.is_null()
+        & WhereRaw(NOT_SUPERSEDED)
         & (Certificate.expires_on >= today)
-        & (Certificate.expires_on <= last_day)
+        & (due >= first)
+        & (due <= last)
     )
     people = await _wanting_reminders({c["organisation"] for c in certificates})
     rows: list[Notification] = []
@@ -82,19 +94,61 @@ async def certificates_expiring(today: dt.date, now: dt.datetime) -> list[Notifi
             "award": certificate["award_label"],
             "framework": f"{certificate['framework_title']} {certificate['framework_version']}",
             "expires_on": certificate["expires_on"].isoformat(),
+            "review_due_on": certificate["review_due_on"].isoformat(),
         }
         rows += outbox.rows_for(
-            Event.CERTIFICATE_EXPIRING,
+            event,
             people.get(certificate["organisation"], []),
             context,
             now,
-            key=_occasion(Event.CERTIFICATE_EXPIRING, certificate["id"]),
+            key=_occasion(event, certificate["id"]),
         )
     return rows
 
 
+def _days(today: dt.date, days: int) -> dt.date:
+    return today + dt.timedelta(days=days)
+
+
+async def certificates_expiring(today: dt.date, now: dt.datetime) -> list[Notification]:
+    """Each certificate that expires within 60 days."""
+    return await _certificates(
+        Event.CERTIFICATE_EXPIRING,
+        Certificate.expires_on,
+        today,
+        _days(today, EXPIRY_NOTICE_DAYS),
+        today,
+        now,
+    )
+
+
+async def reviews_due_in_60_days(today: dt.date, now: dt.datetime) -> list[Notification]:
+    """Each certificate whose review falls due in 15 to 60 days (nearer, the 14-day one)."""
+    return await _certificates(
+        Event.REVIEW_DUE_60,
+        Certificate.review_due_on,
+        _days(today, REVIEW_NOTICES[1] + 1),
+        _days(today, REVIEW_NOTICES[0]),
+        today,
+        now,
+    )
+
+
+async def reviews_due_in_14_days(today: dt.date, now: dt.datetime) -> list[Notification]:
+    return await _certificates(
+        Event.REVIEW_DUE_14,
+        Certificate.review_due_on,
+        today,
+        _days(today, REVIEW_NOTICES[1]),
+        today,
+        now,
+    )
+
+
 PASSES: list[Callable[[dt.date, dt.datetime], Awaitable[list[Notification]]]] = [
     certificates_expiring,
+    reviews_due_in_60_days,
+    reviews_due_in_14_days,
 ]
 
 
