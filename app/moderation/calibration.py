@@ -35,6 +35,7 @@ def _sample(row: dict[str, Any], organisation: str, version: str) -> Sample:
         moderated_overall=overall_of(row["moderated_result"]),
         self_themes=themes_of(row["self_result"]),
         moderated_themes=themes_of(row["moderated_result"]),
+        submitted_at=row["submitted_at"],
     )
 
 
@@ -70,6 +71,7 @@ async def for_framework(actor: Actor, slug: str) -> dict[str, Any]:
         Assessment.select(
             Assessment.id,
             Assessment.status,
+            Assessment.submitted_at,
             Assessment.self_result,
             Assessment.moderated_result,
             Assessment.organisation.name.as_alias("organisation_name"),

@@ -6,6 +6,7 @@ the evidence showed), means are exact fractions, and values are rounded only for
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from app.assessments.scoring import display_percent
+
+MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Sample:
     moderated_overall: Fraction | None
     self_themes: Mapping[str, Fraction | None] = field(default_factory=dict)
     moderated_themes: Mapping[str, Fraction | None] = field(default_factory=dict)
+    submitted_at: dt.datetime | None = None  # tells one organisation's assessments apart
 
 
 def gap(self_value: Fraction | None, moderated_value: Fraction | None) -> Fraction | None:
@@ -41,13 +45,14 @@ def mean(values: Iterable[Fraction | None]) -> Fraction | None:
 
 
 def signed(value: Fraction | None) -> str:
-    """A gap for people: '+6.7', '-2.5', '0.0' (one decimal, halves away from zero), or a dash."""
+    """A gap for people: '+6.7', MINUS + '2.5' (a minus sign, as everywhere a person reads a negative
+    number), '0.0' (one decimal, halves away from zero), or a dash."""
     if value is None:
         return "—"
     shown = display_percent(value)
     if shown.lstrip("-") == "0.0":
         return "0.0"
-    return shown if shown.startswith("-") else f"+{shown}"
+    return f"{MINUS}{shown[1:]}" if shown.startswith("-") else f"+{shown}"
 
 
 def exact(value: Fraction | None) -> str | None:
@@ -69,6 +74,7 @@ def assessment_view(sample: Sample, themes: Sequence[tuple[str, str]]) -> dict[s
         "organisation": sample.organisation,
         "version": sample.version,
         "status": sample.status,
+        "submitted_at": sample.submitted_at,
         "overall": {
             "self": _value(sample.self_overall),
             "moderated": _value(sample.moderated_overall),
@@ -101,7 +107,12 @@ def framework_view(samples: Sequence[Sample], themes: Sequence[tuple[str, str]])
                 "assessments": sum(1 for _, g in gaps if g is not None),
                 "mean_gap": _gap(mean(g for _, g in gaps)),
                 "over_rating": [
-                    {"organisation": s.organisation, "assessment": s.assessment, "gap": _gap(g)}
+                    {
+                        "organisation": s.organisation,
+                        "assessment": s.assessment,
+                        "submitted_at": s.submitted_at,
+                        "gap": _gap(g),
+                    }
                     for s, g in over
                 ],
             }

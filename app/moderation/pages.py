@@ -62,9 +62,17 @@ class ModerationPages(Controller):
         raise Forbidden("Moderation is for assessors and lead assessors.")
 
     @get("/queue")
-    async def queue(self, request: Request[Any, Any, Any]) -> Template:
-        lists = await workspace.queue(current_actor(request))
-        return _page(request, "queue", lists=lists)
+    async def queue(self, request: Request[Any, Any, Any], assigned: str | None = None) -> Template:
+        actor = current_actor(request)
+        lists = await workspace.queue(actor)
+        return _page(
+            request,
+            "queue",
+            lists=lists,
+            blocked=await decision.queue_blockers(actor, lists["moderated"]),
+            decided=await workspace.decided(actor),
+            just_assigned=await workspace.just_assigned(actor, assigned) if assigned else None,
+        )
 
     @get("/assigned")
     async def assigned(self, request: Request[Any, Any, Any]) -> Template:
@@ -119,7 +127,7 @@ class ModerationPages(Controller):
                 await service.assign(
                     current_actor(request), assessment_id, form.user, form.declaration
                 )
-                return _see_other("/moderation/queue")
+                return _see_other(f"/moderation/queue?assigned={assessment_id}")
             except Invalid as exc:
                 errors = exc.problems
         return await _assign_page(request, assessment_id, form, errors, 400)

@@ -14,6 +14,7 @@ from app.accounts.roles import Role
 from app.assessments.lifecycle import label as status_label
 from app.assessments.scoring import display_percent
 from app.assessments.tables import Assessment, Response
+from app.certificates.tables import Certificate
 from app.errors import Forbidden
 from app.frameworks import service as frameworks
 from app.frameworks.model import Framework
@@ -23,6 +24,7 @@ from app.moderation.tables import Assignment, Moderation
 LONDON = ZoneInfo("Europe/London")
 LIST_LIMIT = 500
 QUEUE_STATES = ("submitted", "in_review", "returned", "moderated")
+DECIDED_LIMIT = 20
 
 
 def today() -> dt.date:
@@ -49,6 +51,7 @@ async def queue(actor: Actor) -> dict[str, list[dict[str, Any]]]:
             Assessment.status,
             Assessment.submitted_at,
             Assessment.moderated_percent,
+            Assessment.organisation,
             Assessment.organisation.name.as_alias("organisation_name"),
             Assessment.framework_version.slug.as_alias("framework_slug"),
             Assessment.framework_version.version.as_alias("framework_version_label"),
@@ -67,6 +70,7 @@ async def queue(actor: Actor) -> dict[str, list[dict[str, Any]]]:
                 "id": str(row["id"]),
                 "status": row["status"],
                 "organisation": row["organisation_name"],
+                "organisation_id": row["organisation"],
                 "framework": {
                     "slug": row["framework_slug"],
                     "version": row["framework_version_label"],
@@ -82,6 +86,64 @@ async def queue(actor: Actor) -> dict[str, list[dict[str, Any]]]:
             }
         )
     return lists
+
+
+async def decided(actor: Actor, limit: int = DECIDED_LIMIT) -> list[dict[str, Any]]:
+    """The most recently concluded assessments, newest first, each with its certificate if one
+    was issued: where a lead finds a decision again (the register has every certificate)."""
+    _reads_queue(actor)
+    rows = await (
+        Assessment.select(
+            Assessment.id,
+            Assessment.concluded_at,
+            Assessment.award_label,
+            Assessment.organisation.name.as_alias("organisation_name"),
+            Assessment.framework_version.version.as_alias("framework_version_label"),
+            Assessment.framework_version.title.as_alias("framework_title"),
+        )
+        .where(Assessment.status == "concluded")
+        .order_by(Assessment.concluded_at, ascending=False)
+        .limit(limit)
+    )
+    certificates = {}
+    if rows:
+        certificates = {
+            c["assessment"]: str(c["id"])
+            for c in await Certificate.select(Certificate.id, Certificate.assessment).where(
+                Certificate.assessment.is_in([r["id"] for r in rows])
+            )
+        }
+    return [
+        {
+            "id": str(r["id"]),
+            "organisation": r["organisation_name"],
+            "framework": {"title": r["framework_title"], "version": r["framework_version_label"]},
+            "concluded_at": r["concluded_at"],
+            "award_label": r["award_label"],
+            "certificate_id": certificates.get(r["id"]),
+        }
+        for r in rows
+    ]
+
+
+async def just_assigned(actor: Actor, assessment_ref: str | None) -> dict[str, Any] | None:
+    """{assessor, organisation} of an assessment's active assignment, for the confirmation shown
+    after assigning; None for anything else (the banner's words come from the database, never
+    from the address)."""
+    _reads_queue(actor)
+    try:
+        assessment_id = UUID(str(assessment_ref))
+    except ValueError:
+        return None
+    row = await (
+        Assignment.select(
+            Assignment.assessor.name.as_alias("assessor"),
+            Assignment.assessment.organisation.name.as_alias("organisation"),  # type: ignore[union-attr]
+        )
+        .where((Assignment.assessment == assessment_id) & Assignment.active.eq(True))
+        .first()
+    )
+    return row
 
 
 async def _assessors(assessment_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:

@@ -3,9 +3,12 @@ and across a framework, exact and shown to one decimal."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bs4 import BeautifulSoup
 from httpx import AsyncClient
 
+from app.templating import govuk_date
 from tests.factories import bearer, make_organisation, make_user, web_sign_in
 from tests.moderation.support import API, build_assessment, small_framework
 
@@ -53,7 +56,7 @@ async def test_framework_calibration_shows_who_over_rates_and_by_how_much(
     assert body["assessments"] == 2
     themes = {t["code"]: t for t in body["themes"]}
     assert themes["LEAD"]["mean_gap"] == {"exact": "25/4", "display": "+6.3"}
-    assert themes["INS"]["mean_gap"] == {"exact": "-25/4", "display": "-6.3"}
+    assert themes["INS"]["mean_gap"] == {"exact": "-25/4", "display": "\u22126.3"}
     assert [(o["organisation"], o["gap"]["display"]) for o in themes["LEAD"]["over_rating"]] == [
         ("Generous Office", "+12.5")
     ]
@@ -61,7 +64,7 @@ async def test_framework_calibration_shows_who_over_rates_and_by_how_much(
     assert body["overall"]["mean_gap"] == {"exact": "25/8", "display": "+3.1"}
     assert [(o["organisation"], o["mean_gap"]["display"]) for o in body["organisations"]] == [
         ("Generous Office", "+9.4"),
-        ("Modest Agency", "-3.1"),
+        ("Modest Agency", "\u22123.1"),
     ]
 
 
@@ -92,5 +95,20 @@ async def test_calibration_page_lists_gaps_by_theme(client: AsyncClient) -> None
         [td.get_text(" ", strip=True) for td in tr.select("td")]
         for tr in by_theme.select("tbody tr")
     ]
-    assert rows[0] == ["LEAD: Leadership", "2", "+6.3", "Generous Office: +12.5"]
-    assert rows[1] == ["INS: Insight", "2", "-6.3", "Nobody"]
+    submitted = govuk_date(dt.datetime.now(dt.UTC))
+    assert rows[0] == [
+        "LEAD: Leadership",
+        "2",
+        "+6.3",
+        f"Generous Office (submitted {submitted}): +12.5",
+    ]
+    assert rows[1] == ["INS: Insight", "2", "\u22126.3", "Nobody"]
+    each = [
+        [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in soup.select("table")[2].select("tbody tr")
+    ]
+    assert [row[:2] for row in each] == [
+        ["Generous Office", submitted],
+        ["Modest Agency", submitted],
+    ]
+    assert "-" not in " ".join(cell for row in each for cell in row[3:])

@@ -76,7 +76,8 @@ async def test_lead_assigns_from_the_queue_and_conflicted_people_are_not_offered
         f"/moderation/{assessment['id']}/assign",
         {"user": str(team.assessor["id"]), "declaration": ""},
     )
-    assert done.status_code == 303 and done.headers["location"] == "/moderation/queue"
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/moderation/queue?assigned={assessment['id']}"
     assignment = await Assignment.select().where(Assignment.assessment == assessment["id"]).first()
     assert assignment["assessor"] == team.assessor["id"] and assignment["declaration"] == ""
 
@@ -213,7 +214,8 @@ async def test_lead_decides_on_the_decision_page(client: AsyncClient) -> None:
     assert confirmed.status_code == 303
     done = page(await client.get(confirmed.headers["location"]))
     assert done.select_one(".govuk-panel__body").get_text(strip=True) == "Excellence awarded"
-    assert done.select_one("a[href^='/verify/']") is not None
+    issued = done.select_one("a[href^='/certificates/']")
+    assert issued is not None and issued["href"] == f"/certificates/{issued.get_text(strip=True)}"
 
 
 async def test_lead_who_moderated_is_shown_why_they_cannot_decide(client: AsyncClient) -> None:
@@ -270,3 +272,18 @@ async def test_assessor_opens_the_departments_evidence_from_the_element(
     link = element.find("a", string="Customer vision 2026")
     assert link["href"] == f"/evidence/{evidence.id}"
     assert (await client.get(link["href"])).status_code == 200
+
+
+async def test_moderation_overview_shows_each_elements_statement_beside_its_code(
+    client: AsyncClient,
+) -> None:
+    team = await make_team()
+    assessment = await submitted(team)
+    await assign(client, team, assessment["id"])
+    await web_sign_in(client, team.lead)
+    soup = page(await client.get(f"/moderation/{assessment['id']}"))
+    cell = soup.select_one("#element-LEAD\\.1\\.1")
+    assert cell is not None
+    assert " ".join(cell.get_text(" ", strip=True).split()).startswith(
+        "LEAD.1.1 Leaders publish a vision."
+    )

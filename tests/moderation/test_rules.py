@@ -32,7 +32,7 @@ def test_a_moderated_answer_differs_when_score_or_applicability_changes(
     ("value", "shown"),
     [
         (Fraction(25, 4), "+6.3"),
-        (Fraction(-25, 4), "-6.3"),
+        (Fraction(-25, 4), "\u22126.3"),  # a minus sign, not a hyphen
         (Fraction(1, 100), "0.0"),
         (Fraction(-1, 100), "0.0"),
         (Fraction(0), "0.0"),
