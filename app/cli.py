@@ -75,7 +75,13 @@ def migrate() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--demo-if-empty",
+    is_flag=True,
+    help="first fill an empty database with the demo (as `charter demo --if-empty`), its links "
+    "at this server's address",
+)
+def serve(host: str, port: int, workers: int, demo_if_empty: bool) -> None:
     """Migrate, load every framework under frameworks/, then serve the web app and the API."""
     import uvicorn
 
@@ -83,12 +89,19 @@ def serve(host: str, port: int, workers: int) -> None:
     from app.migrations import migrate as do_migrate
     from app.settings import Settings
 
-    os.environ["CHARTER_PORT"] = str(port)  # the app accepts Host: HOST:PORT for this port
+    # Without CHARTER_BASE_URL the base address is http://HOST:PORT of this server (settings.py);
+    # the workers uvicorn starts read the same, and the app accepts Host: HOST:PORT.
+    os.environ["CHARTER_HOST"] = host
+    os.environ["CHARTER_PORT"] = str(port)
     settings = Settings.from_env()
     run(do_migrate(), migrated=False)
+    if demo_if_empty:
+        _fill_demo(if_empty=True)
     for line in run(load_directory(CLI, settings.frameworks_dir)):
         click.echo(line)
     click.echo(f"Charter is serving on http://{host}:{port}")
+    if settings.base_url != f"http://{host}:{port}":
+        click.echo(f"Links in certificates and emails start with {settings.base_url}")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -280,6 +293,10 @@ def tokens_create(email: str, name: str) -> None:
 )
 def demo(if_empty: bool) -> None:
     """Migrate, fill an empty database with a realistic demo and print who to sign in as."""
+    _fill_demo(if_empty)
+
+
+def _fill_demo(if_empty: bool) -> None:
     from app.demo.service import existing_data, fill
     from app.demo.summary import overview
     from app.migrations import migrate as do_migrate

@@ -11,6 +11,18 @@ from typing import TypedDict
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/charter.sqlite3"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = "8000"
+
+
+def served_address(env: dict[str, str]) -> str:
+    """http://HOST:PORT of `charter serve` (CHARTER_HOST and CHARTER_PORT, which it sets from its
+    --host and --port): the base address when CHARTER_BASE_URL is not set, so that links written
+    into certificates name the server that wrote them, not a fixed :8000."""
+    host = env.get("CHARTER_HOST") or DEFAULT_HOST
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{env.get('CHARTER_PORT') or DEFAULT_PORT}"
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -31,7 +43,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     evidence_dir: Path = Path("var/evidence")
     secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
     max_upload_mb: int = 50
     var_dir: Path = Path("var")
     frameworks_dir: Path = Path("frameworks")
@@ -67,7 +79,7 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("CHARTER_VAR_DIR", "var"))
-        base_url = env.get("CHARTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        base_url = (env.get("CHARTER_BASE_URL") or served_address(env)).rstrip("/")
         hosts = env.get("CHARTER_ALLOWED_HOSTS", "")
         named = tuple(h.strip() for h in hosts.split(",") if h.strip()) or (
             urlsplit(base_url).hostname or "127.0.0.1",
@@ -76,7 +88,7 @@ class Settings:
             "testserver.local",
         )
         # Browsers send the port in the Host header; accept the served and the public one.
-        ports = {str(urlsplit(base_url).port or ""), env.get("CHARTER_PORT", "8000")} - {""}
+        ports = {str(urlsplit(base_url).port or ""), env.get("CHARTER_PORT") or DEFAULT_PORT} - {""}
         allowed = named + tuple(f"{h}:{p}" for h in named if ":" not in h for p in sorted(ports))
         try:
             max_mb = int(env.get("CHARTER_MAX_UPLOAD_MB", "50"))
