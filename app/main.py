@@ -35,6 +35,7 @@ from app.accounts.auth import (
 )
 from app.accounts.browser_sessions import warm_browser_names
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
+from app.accounts.error_identity import identify
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import COOKIE, RotatingSessionConfig
@@ -218,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFoundException: _http_error,
             PermissionDeniedException: _http_error,
         },
+        after_exception=[identify],
         on_startup=[db.start_warm, warm_browser_names, heap.settle, notifications_background.start],
         on_shutdown=[notifications_background.stop, db.stop],
         state=State({"settings": settings}),

@@ -22,8 +22,9 @@ from app.assessments.progress import ElementState, Saved
 from app.assessments.scoring import Answer
 from app.assessments.tables import Response
 from app.certificates.tables import Certificate
+from app.frameworks.currency import version_order
 from app.frameworks.model import Element, Framework
-from app.frameworks.service import list_versions, model_of, versions_by_id
+from app.frameworks.service import latest_version_ids, list_versions, model_of, versions_by_id
 from app.organisations.tables import Organisation
 
 
@@ -295,15 +296,17 @@ async def views_of(
 
 
 async def frameworks_to_start() -> list[dict[str, Any]]:
-    """Every loaded framework version, each framework's latest first (for the start page)."""
+    """Every loaded framework version, each framework's version in force first (for the start
+    page), then the rest newest first."""
     rows = await list_versions()
+    latest = await latest_version_ids()
     by_slug: dict[str, list[dict[str, Any]]] = {}
     for row in rows:  # list_versions orders by slug, then load time
         by_slug.setdefault(row["slug"], []).append(row)
-    ordered = []
+    ordered: list[dict[str, Any]] = []
     for versions in by_slug.values():
-        for index, row in enumerate(reversed(versions)):
-            ordered.append({**row, "latest": index == 0})
+        versions.sort(key=lambda r: (r["id"] in latest, version_order(r["version"])), reverse=True)
+        ordered.extend({**row, "latest": row["id"] in latest} for row in versions)
     return ordered
 
 

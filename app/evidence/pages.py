@@ -22,13 +22,6 @@ from app.evidence.forms import FILE_FIELDS, UPLOAD_SLOTS, UploadForm
 from app.evidence.receiving import receive_form
 
 
-def _nav(actor: Actor) -> list[dict[str, str]]:
-    items = [{"href": "/assessments", "text": "Assessments"}]
-    if actor.is_department:
-        items.append({"href": "/evidence", "text": "Evidence"})
-    return items
-
-
 def safe_return(path: str | None) -> str | None:
     """A path on this site to go back to after uploading (never another site)."""
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
@@ -70,7 +63,6 @@ def _upload_page(
         "evidence/upload.html",
         context={
             "current_user": actor,
-            "nav_items": _nav(actor),
             "return_to": return_to,
             "organisation": organisation,
             "form": form,
@@ -81,6 +73,15 @@ def _upload_page(
             "slots": UPLOAD_SLOTS,
         },
         status_code=status_code,
+    )
+
+
+async def _choose_page(actor: Actor, q: str | None, error: str | None) -> Template:
+    choice = await service.organisations_to_choose(actor, q)
+    return Template(
+        "evidence/choose.html",
+        context={"current_user": actor, **choice, "search": q or "", "search_error": error},
+        status_code=400 if error else 200,
     )
 
 
@@ -115,6 +116,8 @@ class EvidencePages(Controller):
     ) -> Template:
         actor = current_actor(request)
         error = search.problem_with(q)  # shown beside the box, with the whole library
+        if organisation is None and service.chooses_organisation(actor):
+            return await _choose_page(actor, None if error else q, error)
         library = await service.list_for_organisation(
             actor, organisation, page, None if error else q
         )
@@ -126,7 +129,6 @@ class EvidencePages(Controller):
             "evidence/library.html",
             context={
                 "current_user": actor,
-                "nav_items": _nav(actor),
                 "library": library,
                 "items": [_view(i) for i in library["items"]],
                 "can_upload": policy.can_change_evidence(actor, org_id),
@@ -179,8 +181,10 @@ class EvidencePages(Controller):
             "evidence/show.html",
             context={
                 "current_user": actor,
-                "nav_items": _nav(actor),
                 "item": _view(item),
+                "can_see_library": policy.can_see_organisation_data(
+                    actor, UUID(item["organisation_id"])
+                ),
                 "can_delete": not item["frozen"]
                 and policy.can_change_evidence(actor, UUID(item["organisation_id"])),
             },
@@ -199,7 +203,7 @@ class EvidencePages(Controller):
         item = await service.get(actor, evidence_id)
         return Template(
             "evidence/delete.html",
-            context={"current_user": actor, "nav_items": _nav(actor), "item": _view(item)},
+            context={"current_user": actor, "item": _view(item)},
         )
 
     @post("/{evidence_id:uuid}/delete")

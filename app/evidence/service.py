@@ -348,6 +348,28 @@ async def get(actor: Actor, evidence_id: str | uuid.UUID) -> dict[str, Any]:
     return to_dict(row, used)
 
 
+CHOICES = 100  # organisations offered at once on the page that asks whose evidence to show
+
+
+def chooses_organisation(actor: Actor) -> bool:
+    """Whether the actor, asking for the library without naming one, is asked whose: an admin,
+    who belongs to no organisation but may see every one's."""
+    return not actor.organisation_id and policy.is_admin(actor)
+
+
+async def organisations_to_choose(actor: Actor, search_text: str | None) -> dict[str, Any]:
+    """The organisations whose library an admin may open, by name, the first CHOICES of them
+    matching `search_text`: {organisations, more, q}. Forbidden for anyone else."""
+    if not chooses_organisation(actor):
+        raise Forbidden("Evidence libraries can be seen by their organisation's own staff")
+    words = search.words_of(search_text)
+    query = Organisation.select(Organisation.slug, Organisation.name, Organisation.kind)
+    if words:
+        query = query.where(search.where(words, ("organisation.name", "organisation.slug")))
+    rows = await query.order_by(Organisation.name).order_by(Organisation.slug).limit(CHOICES + 1)
+    return {"organisations": rows[:CHOICES], "more": len(rows) > CHOICES, "q": " ".join(words)}
+
+
 async def list_for_organisation(
     actor: Actor,
     organisation: str | uuid.UUID | None,

@@ -19,7 +19,19 @@ class FrameworkPages(Controller):
     @get("/")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
         rows = await service.list_versions()
-        return Template("frameworks/index.html", context={"versions": rows})
+        latest = await service.latest_version_ids()
+        return Template(
+            "frameworks/index.html",
+            context={"versions": [{**r, "latest": r["id"] in latest} for r in rows]},
+        )
+
+    @get("/{slug:str}")
+    async def show_latest(self, request: Request[Any, Any, Any], slug: str) -> Template:
+        """The version in force, for an address without a version."""
+        row = await service.latest_version(slug)
+        return Template(
+            "frameworks/show.html", context={"row": row, "framework": service.model_of(row)}
+        )
 
     @get("/{slug:str}/{version:str}")
     async def show(self, request: Request[Any, Any, Any], slug: str, version: str) -> Template:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ import msgspec
 from app import db
 from app.audit.service import record
 from app.errors import Conflict, NotFound
+from app.frameworks.currency import Candidate, current
 from app.frameworks.loader import LoadedFramework, load_file
 from app.frameworks.model import Framework
 from app.frameworks.tables import FrameworkVersion
 
 FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
+VERSIONS = 500  # at most this many versions of all frameworks are listed
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:
@@ -118,17 +121,36 @@ async def get_version(slug: str, version: str) -> dict[str, Any]:
     return row
 
 
-async def latest_version(slug: str) -> dict[str, Any]:
-    """The most recently loaded version of a framework."""
-    row = (
-        await FrameworkVersion.select()
-        .where(FrameworkVersion.slug == slug)
-        .order_by(FrameworkVersion.loaded_at, ascending=False)
-        .first()
-    )
-    if row is None:
+async def latest_version(slug: str, today: dt.date | None = None) -> dict[str, Any]:
+    """The version of a framework in force (app/frameworks/currency.py): what a new assessment
+    gets when no version is named."""
+    rows = await FrameworkVersion.select().where(FrameworkVersion.slug == slug).limit(VERSIONS)
+    if not rows:
         raise NotFound(f"No framework with slug '{slug}' is loaded")
-    return row
+    chosen = _current_of(rows, today or dt.date.today())
+    return next(r for r in rows if r["id"] == chosen)
+
+
+async def latest_version_ids(today: dt.date | None = None) -> set[UUID]:
+    """The version in force of every loaded framework."""
+    rows = await FrameworkVersion.select(
+        FrameworkVersion.id,
+        FrameworkVersion.slug,
+        FrameworkVersion.version,
+        FrameworkVersion.content,
+    ).limit(VERSIONS)
+    by_slug: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_slug.setdefault(row["slug"], []).append(row)
+    return {_current_of(versions, today or dt.date.today()) for versions in by_slug.values()}
+
+
+def _current_of(rows: list[dict[str, Any]], today: dt.date) -> UUID:
+    """The id of the row in force among one framework's version rows (with their content)."""
+    ids = {Candidate(r["version"], model_of(r).effective_from): r["id"] for r in rows}
+    chosen = current(ids, today)
+    assert chosen is not None  # rows is never empty
+    return ids[chosen]
 
 
 def content_of(row: dict[str, Any]) -> dict[str, Any]:

@@ -55,7 +55,7 @@ class ModerationPages(Controller):
     @get("/")
     async def home(self, request: Request[Any, Any, Any]) -> Redirect:
         actor = current_actor(request)
-        if actor.role == Role.LEAD_ASSESSOR:
+        if actor.role in (Role.LEAD_ASSESSOR, Role.ADMIN):
             return _see_other("/moderation/queue")
         if actor.role == Role.ASSESSOR:
             return _see_other("/moderation/assigned")

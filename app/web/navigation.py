@@ -1,4 +1,4 @@
-"""The service navigation each role sees: the few places that role works in."""
+"""The service navigation each role sees: the places that role works in, the same on every page."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ _BY_ROLE: dict[Role, list[dict[str, str]]] = {
     Role.ADMIN: [
         {"href": "/admin/users", "text": "Users"},
         {"href": "/admin/organisations", "text": "Organisations"},
+        {"href": "/assessments", "text": "Assessments"},
+        {"href": "/moderation/queue", "text": "Queue"},
+        {"href": "/evidence", "text": "Evidence"},
+        {"href": "/league-tables", "text": "League tables"},
         {"href": "/certificates", "text": "Certificates"},
         {"href": "/frameworks", "text": "Frameworks"},
         {"href": "/admin/audit", "text": "Audit"},
