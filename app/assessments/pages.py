@@ -198,6 +198,8 @@ class AssessmentPages(Controller):
             base=_base(view),
             can_edit=_can_edit(actor, view),
             outcome=await outcomes.outcome_of(view),
+            # A publisher reads results, not the decision page (which would refuse them).
+            reads_decision=actor.role != Role.PUBLISHER,
             label=lifecycle.label,
         )
 
