@@ -99,7 +99,7 @@ async def test_lead_dashboard_shows_certificate_latest_result_board_report_and_n
         "Overall, self-assessed": "100.0%",
     }
     assert links(result)["See the assessment (Latest result)"] == f"/assessments/{assessment_id}"
-    assert table_rows(page, "Your scores and the moderated scores") == [
+    assert table_rows(page, "Self-assessed and moderated scores") == [
         ["Care", "100.0%", "100.0%"],
         ["Fixing things", "100.0%", "50.0%"],
         ["Overall", "100.0%", "75.0%"],
@@ -139,7 +139,7 @@ async def test_concluded_assessment_page_shows_its_outcome(client: AsyncClient) 
     page = soup(await client.get(f"/assessments/{assessment_id}"))
     assert "Outcome" in [text(h) for h in page.find_all("h2")]
     assert rows_of(card(page, "Silver Service Award awarded"))["Overall, moderated"] == "75.0%"
-    assert table_rows(page, "Your scores and the moderated scores")[-1] == [
+    assert table_rows(page, "Self-assessed and moderated scores")[-1] == [
         "Overall",
         "100.0%",
         "75.0%",

@@ -159,7 +159,7 @@ async def test_lead_submits_then_reads_award_certificate_and_board_report(
     await expect(result).to_contain_text("Accredited")
     await expect(result).to_contain_text("66.7%")  # moderated overall
     await expect(result).to_contain_text("83.3%")  # self-assessed overall
-    themes = page.locator("table", has_text="Your scores and the moderated scores")
+    themes = page.locator("table", has_text="Self-assessed and moderated scores")
     await expect(themes.locator("tbody tr").first).to_contain_text("Leadership 75.0% 50.0%")
 
     report = pdf_text(await download(page, "Download the board report"))
