@@ -57,6 +57,8 @@ from app.league_tables import pages as league_tables_pages
 from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
 from app.notifications import background as notifications_background
+from app.notifications.api import NotificationsController
+from app.notifications.pages import OutboxPages, ReminderPages
 from app.openapi import SECURITY_SCHEMES, DocumentedErrors
 from app.organisations import api as organisations_api
 from app.organisations.pages import OrganisationAdminPages
@@ -102,6 +104,9 @@ ROUTE_HANDLERS: list[Any] = [
     reports_pages.board_report_preview,
     league_tables_api.LeagueTablesController,
     league_tables_pages.LeagueTablePages,
+    NotificationsController,
+    OutboxPages,
+    ReminderPages,
 ]
 
 

@@ -88,6 +88,15 @@ async def outbox(actor: Actor, page: int = 1, state: str | None = None) -> Outbo
     return OutboxPage(items=list(rows), total=await count, counts=counts)
 
 
+async def one(actor: Actor, notification_id: UUID) -> dict[str, Any]:
+    """Administrators: one notification, as the outbox lists it."""
+    _allowed(actor)
+    row = await Notification.select().where(Notification.id == notification_id).first()
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
+
+
 async def attempts(actor: Actor, notification_id: UUID) -> list[dict[str, Any]]:
     """Each try at sending one notification, oldest first (at most the last 50)."""
     _allowed(actor)

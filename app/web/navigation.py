@@ -46,6 +46,7 @@ _BY_ROLE: dict[Role, list[dict[str, str]]] = {
         {"href": "/certificates", "text": "Certificates"},
         {"href": "/frameworks", "text": "Frameworks"},
         {"href": "/admin/audit", "text": "Audit"},
+        {"href": "/admin/notifications", "text": "Emails"},
     ],
 }
 
