@@ -139,6 +139,7 @@ class World:
     evidence: dict[str, Any] | None = None
     certificate: str | None = None
     table: str | None = None
+    failed_notification: str | None = None
 
     def values(self, role: str) -> dict[str, Any]:
         """What the matrix's {placeholders} stand for, for a call made as `role`."""
@@ -159,6 +160,7 @@ class World:
             "user": str(self.subject["id"]),
             "subject_email": self.subject["email"],
             "inactive": text(self.inactive and self.inactive["id"]),
+            "failed_notification": text(self.failed_notification),
             "token": text(self.subject_token),
             "own_token": text(self.token_ids.get(role, self.subject_token)),
             "own_session": self.sessions.get(role, self.subject_session),
@@ -203,6 +205,8 @@ async def _build(state: str | None, needs: frozenset[str], signed_in: tuple[str,
             world.sessions[column] = await _session(users[column])
     if "inactive" in needs:
         world.inactive = await make_user("assessor", active=False)
+    if "failed_notification" in needs:
+        world.failed_notification = await _failed_notification(world.subject)
     if state is not None:
         await _assessment(world, state)
     if "certificate" in needs:
@@ -266,3 +270,24 @@ def _store_blob(sha256: str, content: bytes, settings: Settings) -> None:
     staged = store.temp_file()
     staged.write_bytes(content)
     store.put(staged, sha256)
+
+
+async def _failed_notification(person: dict[str, Any]) -> str:
+    """An email that the mail server refused for good: what an admin may retry."""
+    from app.notifications.tables import Notification
+
+    now = dt.datetime.now(dt.UTC)
+    row = Notification(
+        event="assessment_returned",
+        user=person["id"],
+        recipient=person["email"],
+        subject="Assessment returned",
+        context={},
+        state="failed",
+        tries=1,
+        last_error="The mail server answered 550 No such mailbox",
+        next_attempt_at=now,
+        created_at=now,
+    )
+    await row.save()
+    return str(row.id)

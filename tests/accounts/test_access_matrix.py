@@ -16,7 +16,7 @@ right role, so a refusal shows access, not state: 401 signed out, 404 exists but
 (tests/accounts/matrix_setup.py): {id} is the target of the path's kind (the assessment, its
 evidence item, its certificate, a league table of it, a user whom admins manage, that user's API
 token); {own_token} is the caller's own token; {own_session} one of the caller's browser sessions
-and {subject_session} one of the managed user's; {inactive} a deactivated user.
+and {subject_session} one of the managed user's; {inactive} a deactivated user; {failed_notification} an email that failed.
 
 Signed-out calls carry no cookie and no token at all, as a script would: the API answers 401
 (with no session there is nothing for a forged request to ride on; tests/accounts/test_csrf.py
@@ -74,6 +74,8 @@ GET    /organisations?q=matrix             -          | 401 200 200 200  200 200
 GET    /organisations/{org}                -          | 401 200 200 200  200 200   200   200  200
 PATCH  /organisations/{org}                -          | 401 200 403 403  403 403   403   403  403
 GET    /audit                              -          | 401 200 403 403  403 403   403   403  403
+GET    /notifications                      -          | 401 200 403 403  403 403   403   403  403
+POST   /notifications/{failed_notification}/retry -   | 401 200 403 403  403 403   403   403  403
 
 GET    /frameworks                         -          | 401 200 200 200  200 200   200   200  200
 GET    /frameworks/schema.json             -          | 200 200 200 200  200 200   200   200  200
