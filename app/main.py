@@ -30,8 +30,10 @@ from app.accounts.admin_pages import UserAdminPages
 from app.accounts.auth import (
     PASSWORD_PAGE,
     SESSION_ENDED,
+    TWO_FACTOR_PAGE,
     AuthenticationMiddleware,
     PasswordChangeNeeded,
+    TwoFactorEnrolmentNeeded,
 )
 from app.accounts.browser_sessions import warm_browser_names
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
@@ -39,6 +41,7 @@ from app.accounts.error_identity import identify
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import COOKIE, RotatingSessionConfig
+from app.accounts.two_factor_pages import TwoFactorPages
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
 from app.audit.api import AuditController
@@ -83,6 +86,7 @@ ROUTE_HANDLERS: list[Any] = [
     organisations_api.OrganisationsController,
     SignInPages,
     AccountPages,
+    TwoFactorPages,
     UserAdminPages,
     OrganisationAdminPages,
     AuditPages,
@@ -153,6 +157,15 @@ def _choose_a_password(_: Request[Any, Any, Any], __: PasswordChangeNeeded) -> R
     return Redirect(PASSWORD_PAGE, status_code=303)
 
 
+def _set_up_two_factor(
+    request: Request[Any, Any, Any], __: TwoFactorEnrolmentNeeded
+) -> Response[Any]:
+    if _wants_json(request):
+        message = "Set up two-factor authentication first (POST /api/v1/auth/two-factor)"
+        return _error_page(request, 403, message, two_factor_enrolment_required=True)
+    return Redirect(TWO_FACTOR_PAGE, status_code=303)
+
+
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -196,7 +209,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             session_config.middleware,
             DefineMiddleware(
-                AuthenticationMiddleware, absolute_hours=settings.session_absolute_hours
+                AuthenticationMiddleware,
+                absolute_hours=settings.session_absolute_hours,
+                two_factor_roles=settings.two_factor_roles,
             ),
             DefineMiddleware(
                 CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts
@@ -219,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             DomainError: _domain_error,
             PasswordChangeNeeded: _choose_a_password,
+            TwoFactorEnrolmentNeeded: _set_up_two_factor,
             OSError: _os_error,
             HTTPException: _http_error,
             NotFoundException: _http_error,

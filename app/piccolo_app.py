@@ -4,7 +4,7 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import ApiToken, SessionEntry, SignInAttempt, User
+from app.accounts.tables import ApiToken, RecoveryCode, SessionEntry, SignInAttempt, User
 from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
 from app.audit.tables import AuditRecord
 from app.certificates.tables import Certificate
@@ -22,6 +22,7 @@ TABLES = [
     ApiToken,
     SessionEntry,
     SignInAttempt,
+    RecoveryCode,
     AuditRecord,
     FrameworkVersion,
     Evidence,

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TypedDict
 from urllib.parse import urlsplit
 
+from app.accounts.roles import Role
+
 DEFAULT_DATABASE_URL = "sqlite:///var/charter.sqlite3"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = "8000"
@@ -23,6 +25,11 @@ def served_address(env: dict[str, str]) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address
     return f"http://{host}:{env.get('CHARTER_PORT') or DEFAULT_PORT}"
+
+
+DEFAULT_2FA_ROLES = frozenset({"admin", "lead_assessor", "assessor"})
+PASSWORD_SIGN_IN_CHOICES = ("all", "admins_only")
+ROLE_NAMES = frozenset(r.value for r in Role)
 
 
 def _secret_key(var_dir: Path) -> str:
@@ -58,6 +65,21 @@ class Settings:
     notify_api_key: str = field(default="", repr=False)  # CHARTER_NOTIFY_API_KEY
     notify_templates: dict[str, str] = field(default_factory=dict)  # event -> Notify template id
     notify_url: str = "https://api.notifications.service.gov.uk"  # CHARTER_NOTIFY_URL
+    # CHARTER_2FA_ROLES: the roles that must set up two-factor before doing anything else
+    two_factor_roles: frozenset[str] = DEFAULT_2FA_ROLES
+    # CHARTER_PASSWORD_SIGN_IN: "all", or "admins_only" (everyone else signs in through OIDC)
+    password_sign_in: str = "all"  # noqa: S105 (a choice, not a password)
+    oidc_issuer: str = ""  # CHARTER_OIDC_ISSUER: the provider's issuer URL; empty: no SSO
+    oidc_client_id: str = ""  # CHARTER_OIDC_CLIENT_ID
+    oidc_client_secret: str = ""  # CHARTER_OIDC_CLIENT_SECRET
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def password_sign_in_for_everyone(self) -> bool:
+        return self.password_sign_in != "admins_only"  # noqa: S105
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,6 +117,21 @@ class Settings:
         except ValueError as exc:
             raise SystemExit("CHARTER_MAX_UPLOAD_MB must be a whole number of megabytes") from exc
         email = _email_settings(env, base_url)
+        roles = env.get("CHARTER_2FA_ROLES")
+        two_factor_roles = (
+            DEFAULT_2FA_ROLES
+            if roles is None
+            else frozenset(r.strip() for r in roles.split(",") if r.strip())
+        )
+        unknown = two_factor_roles - ROLE_NAMES
+        if unknown:
+            raise SystemExit(
+                f"CHARTER_2FA_ROLES names no such role: {', '.join(sorted(unknown))}"
+                f" (roles are {', '.join(sorted(ROLE_NAMES))})"
+            )
+        password_sign_in = env.get("CHARTER_PASSWORD_SIGN_IN", "all").strip() or "all"
+        if password_sign_in not in PASSWORD_SIGN_IN_CHOICES:
+            raise SystemExit("CHARTER_PASSWORD_SIGN_IN must be all or admins_only")
         return cls(
             **email,
             database_url=env.get("CHARTER_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -113,6 +150,11 @@ class Settings:
             signing_cert=Path(env["CHARTER_SIGNING_CERT"])
             if env.get("CHARTER_SIGNING_CERT")
             else None,
+            two_factor_roles=two_factor_roles,
+            password_sign_in=password_sign_in,
+            oidc_issuer=env.get("CHARTER_OIDC_ISSUER", "").strip(),
+            oidc_client_id=env.get("CHARTER_OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=env.get("CHARTER_OIDC_CLIENT_SECRET", ""),
         )
 
 

@@ -16,6 +16,8 @@ os.environ["CHARTER_VAR_DIR"] = str(_RUN_DIR / "var")
 os.environ["CHARTER_EVIDENCE_DIR"] = str(_RUN_DIR / "var" / "evidence")
 os.environ.setdefault("CHARTER_SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("PICCOLO_CONF", "app.piccolo_conf")
+# Two-factor is asked of no one unless a test turns it on (tests/accounts/test_two_factor*.py).
+os.environ.setdefault("CHARTER_2FA_ROLES", "")
 
 import httpx  # noqa: E402
 from litestar import Litestar  # noqa: E402

@@ -17,6 +17,9 @@ class Actor:
     organisation_id: UUID | None
     via_token: bool = False
     must_change_password: bool = False
+    two_factor_enrolled: bool = False
+    # Their role needs a second factor they have not set up: they may only set it up (auth.py).
+    must_enrol_two_factor: bool = False
 
     @property
     def is_department(self) -> bool:

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app import search
-from app.accounts import browser_sessions, policy, service
+from app.accounts import browser_sessions, policy, service, two_factor
 from app.accounts.auth import current_actor, require_user
 from app.accounts.forms import RoleForm, UserForm
 from app.accounts.password_rules import MIN_LENGTH
@@ -111,6 +111,7 @@ class UserAdminPages(Controller):
         password: str = "",
         sessions: str = "",
         details: str = "",
+        reset: str = "",
     ) -> Template:
         # ?password=set after a new password was given, ?sessions=ended after their sessions
         # were ended, ?details=saved after a new name or email: a banner says so.
@@ -122,6 +123,7 @@ class UserAdminPages(Controller):
             password_set=password == "set",  # noqa: S105
             sessions_ended=sessions == "ended",
             details_saved=details == "saved",
+            two_factor_reset=reset == "two-factor",
         )
 
     @post("/{user_id:uuid}/details")
@@ -176,6 +178,13 @@ class UserAdminPages(Controller):
         await service.end_sessions(current_actor(request), user_id)
         return _see_other(f"/admin/users/{user_id}?sessions=ended")
 
+    @post("/{user_id:uuid}/two-factor/reset")
+    async def reset_two_factor(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> Redirect:
+        await two_factor.reset(current_actor(request), user_id)
+        return _see_other(f"/admin/users/{user_id}?reset=two-factor")
+
     @post("/{user_id:uuid}/deactivate")
     async def deactivate(
         self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
@@ -218,6 +227,7 @@ async def _user_page(
     sessions_ended: bool = False,
     details_saved: bool = False,
     details: dict[str, str] | None = None,
+    two_factor_reset: bool = False,
 ) -> Template:
     """`form`: the role form as it was sent, or None for the user's current role; `details`:
     the name and email as sent, or None for the user's own."""
@@ -243,6 +253,7 @@ async def _user_page(
             "password_set": password_set,
             "sessions_ended": sessions_ended,
             "details_saved": details_saved,
+            "two_factor_reset": two_factor_reset,
             "details": details or {"email": user["email"], "name": user["name"]},
             "min_length": MIN_LENGTH,
             "current_user": actor,

@@ -10,7 +10,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody
 
-from app.accounts import browser_sessions, service, sign_in
+from app.accounts import browser_sessions, service, sign_in, two_factor
 from app.accounts.auth import current_actor, require_user
 from app.openapi import error_responses
 
@@ -18,6 +18,11 @@ from app.openapi import error_responses
 class LoginBody(msgspec.Struct):
     email: str
     password: str
+    code: str | None = None  # the authenticator app's code, or an unused recovery code
+
+
+class CodeBody(msgspec.Struct):
+    code: str
 
 
 class TokenBody(msgspec.Struct):
@@ -54,11 +59,22 @@ class AuthController(Controller):
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]
     ) -> dict[str, Any]:
-        """Start a session (cookie). 401 for wrong credentials, 429 after too many failures."""
-        actor = await sign_in.sign_in(request, data.email, data.password)
-        if actor is None:
+        """Start a session (cookie). 401 for wrong credentials, 429 after too many failures.
+        Someone with two-factor sends `code` too: without it, or with a wrong one, 401
+        `{"two_factor_required": true}` (wrong codes count as wrong passwords do)."""
+        found = await sign_in.check_password(request, data.email, data.password)
+        if found is None:
             raise NotAuthorizedException("Email or password is incorrect")
-        return {"user": sign_in.actor_dict(actor)}
+        if found.two_factor:
+            if not (data.code or "").strip():
+                raise two_factor.SecondFactorRequired()
+            how = await service.check_second_factor(
+                found.actor, data.code or "", sign_in.client_address(request)
+            )
+            if how is None:
+                raise two_factor.SecondFactorRequired("The code is incorrect")
+            await service.finish_sign_in(found.actor, "password", how)
+        return {"user": sign_in.actor_dict(sign_in.start_session(request, found))}
 
     @post("/logout", status_code=200, guards=[require_user])
     async def logout(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -70,6 +86,22 @@ class AuthController(Controller):
     async def me(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         """Who is signed in: id, email, name, role and organisation."""
         return {"user": sign_in.actor_dict(current_actor(request))}
+
+    @post("/two-factor", status_code=201, guards=[require_user])
+    async def start_two_factor(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """Begin setting up two-factor (or setting it up again): a new `secret` and its
+        `otpauth_uri` for an authenticator app. The one in use, if any, stays until confirmed."""
+        enrolment = await two_factor.start_enrolment(current_actor(request))
+        return enrolment.as_dict()
+
+    @post("/two-factor/confirm", status_code=200, guards=[require_user])
+    async def confirm_two_factor(
+        self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]
+    ) -> dict[str, Any]:
+        """A code from the new secret turns two-factor on: 200 `{recovery_codes}` (ten, shown
+        this once); 422 naming `code` if it is wrong; 409 if no set-up was begun."""
+        codes = await two_factor.confirm_enrolment(current_actor(request), data.code)
+        return {"recovery_codes": codes}
 
     @post("/sessions/end", status_code=200, guards=[require_user])
     async def end_other_sessions(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -233,6 +265,14 @@ class UsersController(Controller):
         """Admins: sign someone out of every browser (their password and tokens stay). Not for
         your own: use POST /api/v1/auth/sessions/end."""
         return await service.end_sessions(current_actor(request), user_id)
+
+    @delete("/{user_id:uuid}/two-factor", status_code=200)
+    async def reset_two_factor(
+        self, request: Request[Any, Any, Any], user_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        """Admins: turn off someone's two-factor (a lost phone); their recovery codes go too.
+        If their role needs it they set it up again at their next sign-in."""
+        return await two_factor.reset(current_actor(request), user_id)
 
     @post("/{user_id:uuid}/reactivate", status_code=200)
     async def reactivate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -16,6 +17,7 @@ from app.accounts.actor import Actor
 from app.accounts.roles import Role
 from app.accounts.tables import ApiToken, User
 from app.accounts.tokens import token_hash
+from app.accounts.two_factor import must_enrol
 
 SESSION_USER = "user_id"
 SESSION_STARTED = "started_at"
@@ -32,7 +34,7 @@ SESSION_ENDED = "charter_session_ended"
 # one through a foreign key) cost more CPU than the database took to answer.
 _ACTOR_SQL = (
     "SELECT id, email, name, role, organisation, must_change_password, password_hash, "  # noqa: S608
-    "session_generation "
+    "session_generation, totp_enabled_at "
     f"FROM {User._meta.tablename} "
     "WHERE id = {} AND active = {}"
 )
@@ -54,6 +56,7 @@ def actor_from_row(row: dict[str, Any], via_token: bool = False) -> Actor:
         organisation_id=row["organisation"],
         via_token=via_token,
         must_change_password=bool(row["must_change_password"]),
+        two_factor_enrolled=row.get("totp_enabled_at") is not None,
     )
 
 
@@ -131,14 +134,33 @@ def session_expired(session: dict[str, Any], absolute_hours: int) -> bool:
 class AuthenticationMiddleware:
     """Sets scope["user"] to an Actor, or None when signed out. Guards decide what that allows."""
 
-    def __init__(self, app: ASGIApp, absolute_hours: int = 12) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        absolute_hours: int = 12,
+        two_factor_roles: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.absolute_hours = absolute_hours
+        self.two_factor_roles = two_factor_roles
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            scope["user"] = await self._resolve(scope)
-            scope["auth"] = "token" if scope["user"] and scope["user"].via_token else None
+            actor = await self._resolve(scope)
+            if (
+                actor is not None
+                and not actor.via_token
+                and must_enrol(actor.role.value, actor.two_factor_enrolled, self.two_factor_roles)
+            ):
+                actor = replace(actor, must_enrol_two_factor=True)
+            scope["user"] = actor
+            scope["auth"] = "token" if actor and actor.via_token else None
+            if (
+                actor is not None
+                and actor.must_enrol_two_factor
+                and not enrolment_allows(scope["path"])
+            ):
+                raise TwoFactorEnrolmentNeeded
         await self.app(scope, receive, send)
 
     async def _resolve(self, scope: Scope) -> Actor | None:
@@ -163,6 +185,31 @@ class AuthenticationMiddleware:
 
 
 PASSWORD_PAGE = "/account/password"  # noqa: S105 (a path, not a password)
+TWO_FACTOR_PAGE = "/account/two-factor"
+# What someone who must set up two-factor may still ask for (contract.md, "Sign-in").
+_ENROLMENT_PATHS = frozenset(
+    {
+        "/sign-in",
+        "/sign-out",
+        "/healthz",
+        "/readyz",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/auth/two-factor",
+        "/api/v1/auth/two-factor/confirm",
+    }
+)
+_ENROLMENT_PREFIXES = (TWO_FACTOR_PAGE, "/assets/", "/sign-in/")
+
+
+def enrolment_allows(path: str) -> bool:
+    return path in _ENROLMENT_PATHS or path.startswith(_ENROLMENT_PREFIXES)
+
+
+class TwoFactorEnrolmentNeeded(Exception):
+    """Someone whose role needs a second factor asked for anything but setting it up: a page
+    sends them to set it up, the API answers 403 (main.py). API tokens are never held up."""
 
 
 class PasswordChangeNeeded(Exception):

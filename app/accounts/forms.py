@@ -39,6 +39,17 @@ class SignInForm:
 
 
 @dataclass(frozen=True)
+class CodeForm:
+    """A code from an authenticator app, or a recovery code."""
+
+    code: str = ""
+
+    @classmethod
+    def parse(cls, form: Mapping[str, Any]) -> CodeForm:
+        return cls(_text(form, "code")[:100])
+
+
+@dataclass(frozen=True)
 class TokenForm:
     name: str = ""
 

@@ -1,4 +1,5 @@
-"""HTML pages for everyone who signs in: sign in and out, their API tokens, their password."""
+"""HTML pages for everyone who signs in: sign in (and its second step) and out, their API tokens,
+their password."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.accounts import browser_sessions, service, sign_in
+from app.accounts import browser_sessions, service, sign_in, two_factor
 from app.accounts.auth import current_actor, require_user
-from app.accounts.forms import PasswordForm, SignInForm, TokenForm
+from app.accounts.forms import CodeForm, PasswordForm, SignInForm, TokenForm
 from app.accounts.password_rules import MIN_LENGTH
 from app.accounts.roles import ROLE_LABELS
 from app.accounts.throttle import TooManyAttempts
-from app.errors import Invalid
+from app.errors import Forbidden, Invalid
 from app.settings import Settings
 
 INCORRECT = "Email or password is incorrect"
+WRONG_CODE = "The code is not correct. Enter the code your authenticator app shows now, or one of your recovery codes"
+CODE_PAGE = "/sign-in/code"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -37,21 +40,55 @@ class SignInPages(Controller):
             return _see_other(sign_in.local_path(next))
         form = SignInForm(next=sign_in.local_path(next, ""))
         ended_because = request.app.state.settings if ended == "yes" else None
-        return _sign_in_page(form, {}, session_ended=ended_because)
+        return _sign_in_page(request, form, {}, session_ended=ended_because)
 
     @post("/sign-in")
     async def sign_in(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = SignInForm.parse(await request.form())
         errors = form.validate()
         if errors:
-            return _sign_in_page(form, errors, 400)
+            return _sign_in_page(request, form, errors, 400)
         try:
-            actor = await sign_in.sign_in(request, form.email, form.password)
-        except TooManyAttempts as exc:
-            return _sign_in_page(form, {"email": exc.message}, exc.status_code)
-        if actor is None:
-            return _sign_in_page(form, {"email": INCORRECT}, 400)
+            found = await sign_in.check_password(request, form.email, form.password)
+        except (TooManyAttempts, Forbidden) as exc:
+            return _sign_in_page(request, form, {"email": exc.message}, exc.status_code)
+        if found is None:
+            return _sign_in_page(request, form, {"email": INCORRECT}, 400)
+        if found.two_factor:
+            next_path = sign_in.local_path(form.next, "")
+            cookie = sign_in.pending_cookie(request, found, "password", next_path)
+            return Redirect(CODE_PAGE, status_code=303, cookies=[cookie])
+        sign_in.start_session(request, found)
         return _see_other(sign_in.local_path(form.next))
+
+    @get(CODE_PAGE)
+    async def code_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if await sign_in.pending(request) is None:
+            return _see_other("/sign-in")
+        return _code_page({}, 200)
+
+    @post(CODE_PAGE)
+    async def check_code(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        waiting = await sign_in.pending(request)
+        if waiting is None:  # too slow, or the password changed meanwhile: start again
+            return _see_other("/sign-in")
+        code = CodeForm.parse(await request.form()).code
+        if not code:
+            return _code_page({"code": two_factor.NO_CODE}, 400)
+        actor = waiting.found.actor
+        try:
+            how = await service.check_second_factor(actor, code, sign_in.client_address(request))
+        except TooManyAttempts as exc:
+            return _code_page({"code": exc.message}, exc.status_code)
+        if how is None:
+            return _code_page({"code": WRONG_CODE}, 400)
+        await service.finish_sign_in(actor, waiting.method, how)
+        sign_in.start_session(request, waiting.found)
+        return Redirect(
+            sign_in.local_path(waiting.next),
+            status_code=303,
+            cookies=[sign_in.pending_cookie_cleared(request)],
+        )
 
     @post("/sign-out")
     async def sign_out(self, request: Request[Any, Any, Any]) -> Redirect:
@@ -59,7 +96,17 @@ class SignInPages(Controller):
         return _see_other("/sign-in")
 
 
+def _code_page(errors: dict[str, str], status: int) -> Template:
+    return Template(
+        "accounts/sign_in_code.html",
+        context={"errors": errors, "current_user": None},
+        status_code=status,
+        headers=NO_STORE,
+    )
+
+
 def _sign_in_page(
+    request: Request[Any, Any, Any],
     form: SignInForm,
     errors: dict[str, str],
     status: int = 200,
@@ -74,6 +121,8 @@ def _sign_in_page(
             "errors": errors,
             "current_user": None,
             "session_ended": session_ended,
+            "oidc": request.app.state.settings.oidc_enabled,
+            "password_for_admins_only": not request.app.state.settings.password_sign_in_for_everyone,
         },
         status_code=status,
         headers=NO_STORE,

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from app import db, search
-from app.accounts import policy, throttle
+from app.accounts import policy, throttle, two_factor
 from app.accounts.actor import Actor, SystemActor
 from app.accounts.auth import actor_from_row
 from app.accounts.password_rules import MAX_LENGTH, password_problem
@@ -41,6 +41,7 @@ def user_dict(row: dict[str, Any], organisation_slug: str | None = None) -> dict
         "organisation": organisation_slug,
         "active": row["active"],
         "must_change_password": bool(row["must_change_password"]),
+        "two_factor": row.get("totp_enabled_at") is not None,
     }
 
 
@@ -126,6 +127,7 @@ class Authenticated:
     actor: Actor
     password_hash: str  # as stored after this sign-in (which may have upgraded it)
     session_generation: int  # the session begun now carries it (auth.SESSION_GENERATION)
+    two_factor: bool = False  # the person has a second factor: it is asked before a session
 
 
 _SIGN_IN_COLUMNS = (
@@ -138,14 +140,21 @@ _SIGN_IN_COLUMNS = (
     User.password_hash,
     User.active,
     User.session_generation,
+    User.totp_enabled_at,
+)
+
+ONLY_ADMINS_USE_PASSWORDS = (
+    "Sign in with your organisation's account: password sign-in is for administrators only"
 )
 
 
 async def authenticate(
-    email: str, password: str, client: str | None = None
+    email: str, password: str, client: str | None = None, *, admins_only: bool = False
 ) -> Authenticated | None:
     """Who these credentials belong to, or None. Costs the same whether or not the email exists;
-    raises TooManyAttempts (for any email, known or not) after repeated failures."""
+    raises TooManyAttempts (for any email, known or not) after repeated failures. Someone with a
+    second factor is not signed in yet (`two_factor`): `finish_sign_in` follows a right code.
+    `admins_only`: password sign-in is off for everyone else (they sign in through OIDC)."""
     email, password = normalise_email(email), password or ""
     await throttle.check(email, client)
     row, ok = None, False
@@ -155,16 +164,59 @@ async def authenticate(
     if not ok or row is None or not row["active"]:
         await throttle.record_failure(email, client)
         return None
-    await throttle.clear(email)
-    changes: dict[Any, Any] = {User.last_signed_in_at: dt.datetime.now(dt.UTC)}
+    if admins_only and row["role"] != "admin":
+        raise Forbidden(ONLY_ADMINS_USE_PASSWORDS)
     password_hash = row["password_hash"]
     if needs_rehash(password_hash):
-        password_hash = changes[User.password_hash] = await hash_password(password)
-    actor = actor_from_row(row)
+        password_hash = await hash_password(password)
+        await User.update({User.password_hash: password_hash}).where(User.id == row["id"])
+    found = Authenticated(
+        actor_from_row(row),
+        password_hash,
+        row["session_generation"],
+        two_factor=row["totp_enabled_at"] is not None,
+    )
+    if found.two_factor:  # the failures so far are forgiven only after the code too
+        return found
+    await finish_sign_in(found.actor, "password")
+    return found
+
+
+async def finish_sign_in(actor: Actor, method: str, second_factor: str | None = None) -> None:
+    """Record a completed sign-in: `method` "password" or "oidc", and the second factor used
+    ("totp", "recovery_code", "provider" when the identity provider asked for one)."""
+    await throttle.clear(actor.email)
+    how: dict[str, Any] = {"method": method}
+    if second_factor:
+        how["second_factor"] = second_factor
     async with db.transaction():
-        await User.update(changes).where(User.id == row["id"])
-        await record(actor, "user.sign_in", "user", row["id"])
-    return Authenticated(actor, password_hash, row["session_generation"])
+        await User.update({User.last_signed_in_at: dt.datetime.now(dt.UTC)}).where(
+            User.id == actor.id
+        )
+        await record(actor, "user.sign_in", "user", actor.id, after=how)
+
+
+async def pending_user(user_id: Any) -> Authenticated | None:
+    """The active user a pending sign-in (password or OIDC done, code not yet) is for."""
+    row = await User.select(*_SIGN_IN_COLUMNS).where(User.id == user_id).first()
+    if row is None or not row["active"]:
+        return None
+    return Authenticated(
+        actor_from_row(row),
+        row["password_hash"],
+        row["session_generation"],
+        two_factor=row["totp_enabled_at"] is not None,
+    )
+
+
+async def check_second_factor(actor: Actor, code: str, client: str | None) -> str | None:
+    """The code typed after the password: how it proved the second factor, or None. Wrong codes
+    count towards the same per-account throttle as wrong passwords (TooManyAttempts)."""
+    await throttle.check(actor.email, client)
+    how = await two_factor.check_code(actor.id, code)
+    if how is None:
+        await throttle.record_failure(actor.email, client)
+    return how
 
 
 async def change_password(actor: Actor, current: str, new: str) -> str:
@@ -206,6 +258,7 @@ def _user_columns() -> list[Any]:
         User.organisation,
         User.created_at,
         User.last_signed_in_at,
+        User.totp_enabled_at,
         User.organisation.slug.as_alias("organisation_slug"),
         User.organisation.name.as_alias("organisation_name"),
     ]

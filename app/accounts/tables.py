@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     UUID,
+    BigInt,
     Boolean,
     Bytea,
     ForeignKey,
@@ -32,6 +33,13 @@ class User(Table, tablename="charter_user"):
     session_generation = Integer(default=0)
     created_at = Timestamptz()
     last_signed_in_at = Timestamptz(null=True, default=None)
+    # Two-factor (TOTP, RFC 6238): the secret in use once confirmed, and when that was.
+    totp_secret = Varchar(length=64, null=True, default=None, secret=True)
+    totp_enabled_at = Timestamptz(null=True, default=None)
+    # A secret offered at enrolment, kept until a code from it confirms it (or it is replaced).
+    totp_pending_secret = Varchar(length=64, null=True, default=None, secret=True)
+    # The last time step a code was accepted for: a code is never accepted twice.
+    totp_last_step = BigInt(default=0)
 
 
 class ApiToken(Table):
@@ -65,3 +73,11 @@ class SignInAttempt(Table):
     client = Varchar(length=64, index=True)
     at = Timestamptz(index=True)
     failures = Integer(default=1)
+
+
+class RecoveryCode(Table):
+    """Single-use codes for signing in without the authenticator app, shown once at enrolment."""
+
+    user = ForeignKey(User, index=True)
+    code_hash = Varchar(length=64, secret=True)  # SHA-256 of the code (80 random bits)
+    used_at = Timestamptz(null=True, default=None)
