@@ -38,6 +38,7 @@ from app.accounts.auth import (
 from app.accounts.browser_sessions import warm_browser_names
 from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
 from app.accounts.error_identity import identify
+from app.accounts.oidc_pages import OidcPages
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import COOKIE, RotatingSessionConfig
@@ -85,6 +86,7 @@ ROUTE_HANDLERS: list[Any] = [
     accounts_api.UsersController,
     organisations_api.OrganisationsController,
     SignInPages,
+    OidcPages,
     AccountPages,
     TwoFactorPages,
     UserAdminPages,

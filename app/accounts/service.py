@@ -196,17 +196,43 @@ async def finish_sign_in(actor: Actor, method: str, second_factor: str | None = 
         await record(actor, "user.sign_in", "user", actor.id, after=how)
 
 
-async def pending_user(user_id: Any) -> Authenticated | None:
-    """The active user a pending sign-in (password or OIDC done, code not yet) is for."""
-    row = await User.select(*_SIGN_IN_COLUMNS).where(User.id == user_id).first()
-    if row is None or not row["active"]:
-        return None
+def _authenticated(row: dict[str, Any]) -> Authenticated:
     return Authenticated(
         actor_from_row(row),
         row["password_hash"],
         row["session_generation"],
         two_factor=row["totp_enabled_at"] is not None,
     )
+
+
+NO_ACCOUNT = (
+    "There is no account for {email}. Signing in with your organisation's account does not "
+    "create one: ask an administrator to add you, using this email address."
+)
+DEACTIVATED = (
+    "The account for {email} has been deactivated, so it cannot sign in. Ask an administrator "
+    "if you need it again."
+)
+
+
+async def account_for_sign_in_by_email(email: str) -> Authenticated:
+    """The active user with this (verified) email address, any case, for a single sign-on;
+    Forbidden saying why not. An account is never created by signing in."""
+    email = normalise_email(email)
+    row = await User.select(*_SIGN_IN_COLUMNS).where(User.email == email).first()
+    if row is None:
+        raise Forbidden(NO_ACCOUNT.format(email=email))
+    if not row["active"]:
+        raise Forbidden(DEACTIVATED.format(email=email))
+    return _authenticated(row)
+
+
+async def pending_user(user_id: Any) -> Authenticated | None:
+    """The active user a pending sign-in (password or OIDC done, code not yet) is for."""
+    row = await User.select(*_SIGN_IN_COLUMNS).where(User.id == user_id).first()
+    if row is None or not row["active"]:
+        return None
+    return _authenticated(row)
 
 
 async def check_second_factor(actor: Actor, code: str, client: str | None) -> str | None:
