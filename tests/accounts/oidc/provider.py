@@ -39,6 +39,8 @@ def running_provider(
     email_in_id_token: bool = False,
 ) -> Iterator[str]:
     """Start the provider for Charter at `base_url`; yields its issuer URL."""
+    if not (ROOT / "node_modules" / "oidc-provider").is_dir():
+        raise RuntimeError("oidc-provider is not installed: run scripts/build_assets.sh (npm ci)")
     port = _free_port()
     env = {
         **os.environ,
