@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from app.accounts.auth import current_actor, require_user
-from app.assessments import results, service
+from app.assessments import results, service, withdrawal
 from app.assessments.views import AssessmentView
 
 
@@ -18,6 +18,10 @@ class StartBody(msgspec.Struct):
     organisation: str  # slug (or id)
     framework: str  # slug
     version: str | None = None  # the latest loaded version when omitted
+
+
+class WithdrawBody(msgspec.Struct):
+    reason: str
 
 
 class ResponseBody(msgspec.Struct):
@@ -130,3 +134,14 @@ class AssessmentsController(Controller):
     ) -> dict[str, Any]:
         """Submit for assessment (department lead); 422 listing the incomplete elements."""
         return assessment_json(await service.submit(current_actor(request), assessment_id))
+
+    @post("/{assessment_id:uuid}/withdraw", status_code=200)
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        assessment_id: FromPath[UUID],
+        data: JSONBody[WithdrawBody],
+    ) -> dict[str, Any]:
+        """Withdraw a draft or returned assessment (department lead), so another can be started."""
+        view = await withdrawal.withdraw(current_actor(request), assessment_id, data.reason)
+        return assessment_json(view)

@@ -18,6 +18,7 @@ class Status(StrEnum):
     RETURNED = "returned"
     MODERATED = "moderated"
     CONCLUDED = "concluded"
+    WITHDRAWN = "withdrawn"  # ended by the department before it was decided
 
 
 class Action(StrEnum):
@@ -27,6 +28,7 @@ class Action(StrEnum):
     COMPLETE = "complete"
     DECIDE_CONFIRM = "decide_confirm"
     DECIDE_REFER_BACK = "decide_refer_back"
+    WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,18 @@ TRANSITIONS: dict[Action, Transition] = {
             "lead_assessor",
             verb="be referred back to its assessor",
         ),
+        Transition(
+            Action.WITHDRAW,
+            frozenset({Status.DRAFT, Status.RETURNED}),
+            Status.WITHDRAWN,
+            "dept_lead",
+            verb="be withdrawn",
+        ),
     )
 }
+
+# Ended: no longer open, so another assessment of the framework may be started.
+ENDED: frozenset[Status] = frozenset({Status.CONCLUDED, Status.WITHDRAWN})
 
 # Responses and evidence links change only here (contract.md).
 EDITABLE: frozenset[Status] = frozenset({Status.DRAFT, Status.RETURNED})
@@ -102,6 +114,7 @@ LABELS: dict[Status, str] = {
     Status.RETURNED: "Returned",
     Status.MODERATED: "Moderated",
     Status.CONCLUDED: "Concluded",
+    Status.WITHDRAWN: "Withdrawn",
 }
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from app.accounts import policy
 from app.accounts.actor import Actor
-from app.assessments.lifecycle import Status
+from app.assessments.lifecycle import ENDED, Status
 from app.assessments.results import overall_of, themes_of
 from app.assessments.tables import Assessment
 from app.assessments.views import AssessmentView, frameworks_to_start, views_of
@@ -202,8 +202,7 @@ async def standings(actor: Actor) -> list[Standing]:
     for row in rows:  # newest first
         by_slug.setdefault(versions[row["framework_version"]]["slug"], []).append(row)
     open_rows = [
-        next((r for r in group if r["status"] != Status.CONCLUDED), None)
-        for group in by_slug.values()
+        next((r for r in group if r["status"] not in ENDED), None) for group in by_slug.values()
     ]
     opened = {v.id: v for v in await views_of([r for r in open_rows if r is not None])}
     today = _today()
@@ -260,7 +259,7 @@ async def start_choice(actor: Actor) -> StartChoice:
         )
         .where(
             (Assessment.organisation == actor.organisation_id)
-            & (Assessment.status != Status.CONCLUDED)
+            & Assessment.status.not_in(list(ENDED))
         )
         .order_by(Assessment.created_at)
         .limit(LIMIT)

@@ -17,7 +17,7 @@ from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
 from app.accounts.roles import Role
-from app.assessments import answers, lifecycle, outcomes, service, views
+from app.assessments import answers, lifecycle, outcomes, service, views, withdrawal
 from app.assessments.evidence_choices import evidence_choices
 from app.assessments.forms import ElementForm
 from app.assessments.views import AssessmentView
@@ -201,6 +201,8 @@ class AssessmentPages(Controller):
             # A publisher reads results, not the decision page (which would refuse them).
             reads_decision=actor.role != Role.PUBLISHER,
             label=lifecycle.label,
+            can_withdraw=withdrawal.can_withdraw(actor, view),
+            withdrawn=await withdrawal.withdrawal_of(view),
         )
 
     @get("/{assessment_id:uuid}/elements/{code:str}")
@@ -368,3 +370,33 @@ class AssessmentPages(Controller):
         if view.status != lifecycle.Status.SUBMITTED:
             return _see_other(_base(view))
         return _page(request, "submitted", view=view, base=_base(view))
+
+    @get("/{assessment_id:uuid}/withdraw")
+    async def withdraw_form(
+        self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        view = await service.get(current_actor(request), assessment_id)
+        if not withdrawal.can_withdraw(current_actor(request), view):
+            return _see_other(_base(view))
+        return _page(request, "withdraw", view=view, base=_base(view), reason="")
+
+    @post("/{assessment_id:uuid}/withdraw")
+    async def withdraw(
+        self, request: Request[Any, Any, Any], assessment_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        actor = current_actor(request)
+        reason = str((await request.form()).get("reason") or "")
+        try:
+            view = await withdrawal.withdraw(actor, assessment_id, reason)
+        except Invalid as exc:
+            view = await service.get(actor, assessment_id)
+            return _page(
+                request,
+                "withdraw",
+                400,
+                view=view,
+                base=_base(view),
+                reason=reason,
+                errors=dict(exc.problems),
+            )
+        return _see_other(_base(view))

@@ -213,14 +213,14 @@ async def start(
             .where(
                 (Assessment.organisation == org["id"])
                 & (Assessment.framework_version.slug == fv["slug"])
-                & (Assessment.status != Status.CONCLUDED)
+                & Assessment.status.not_in(list(lifecycle.ENDED))
             )
             .first()
         )
         if open_one is not None:
             raise Conflict(
                 f"{org['name']} already has a {open_one['status']} assessment of {fv['title']} "
-                f"({open_one['id']}); conclude it before starting another",
+                f"({open_one['id']}); conclude or withdraw it before starting another",
                 assessment=str(open_one["id"]),
             )
         assessment = Assessment(

@@ -94,6 +94,8 @@ PUT    /assessments/{id}/responses/{code}  draft      | 401 403 404 404  404 404
 PUT    /assessments/{id}/responses/{code}  returned   | 401 403 404 403  403 404   200   200  404
 POST   /assessments/{id}/submit            draft      | 401 403 404 404  404 404   200   403  404
 POST   /assessments/{id}/submit            returned   | 401 403 404 403  403 404   200   403  404
+POST   /assessments/{id}/withdraw          draft      | 401 403 404 404  404 404   200   403  404
+POST   /assessments/{id}/withdraw          returned   | 401 403 404 403  403 404   200   403  404
 GET    /assessments/{id}/report.pdf        concluded  | 401 200 200 200  200 404   200   200  404
 
 POST   /assessments/{id}/assessors         submitted  | 401 403 404 200  404 404   403   403  404
@@ -158,6 +160,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /assessments/{id}/declaration": {"declaration": "I have no conflict."},
     "PUT /assessments/{id}/moderation/{code}": {"revision": 0, "score": 2},
     "POST /assessments/{id}/return": {"reason": "Please link the board minutes."},
+    "POST /assessments/{id}/withdraw": {"reason": "Started on the wrong standard."},
     "POST /assessments/{id}/decide": {"outcome": "confirm", "note": ""},
     "POST /certificates/{id}/revoke": {"reason": "Issued in error"},
     "POST /league-tables": {"framework": "{slug}", "title": "Matrix {n}", "as_of": "{today}"},

@@ -17,6 +17,8 @@ ALLOWED = {
     (Status.IN_REVIEW, Action.COMPLETE): Status.MODERATED,
     (Status.MODERATED, Action.DECIDE_CONFIRM): Status.CONCLUDED,
     (Status.MODERATED, Action.DECIDE_REFER_BACK): Status.IN_REVIEW,
+    (Status.DRAFT, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.RETURNED, Action.WITHDRAW): Status.WITHDRAWN,
 }
 
 
