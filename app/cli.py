@@ -252,6 +252,22 @@ def users_end_sessions(email: str) -> None:
     click.echo(f"Every session of {user['email']} has ended: they sign in again to go on")
 
 
+@users.command("reset-two-factor")
+@click.option("--email", required=True)
+def users_reset_two_factor(email: str) -> None:
+    """Turn off someone's two-factor (an administrator who lost their phone and recovery codes,
+    say): they sign in with their password and, if their role needs it, set it up again."""
+    from app.accounts.service import user_id_for
+    from app.accounts.two_factor import reset
+
+    async def reset_it() -> str:
+        await reset(CLI, await user_id_for(email))
+        return email.strip().lower()
+
+    who = run(reset_it())
+    click.echo(f"Two-factor authentication is reset for {who}: they sign in with their password")
+
+
 @users.command("change")
 @click.option("--email", required=True, help="the address they sign in with now")
 @click.option("--new-email", default=None, help="the address they will sign in with")

@@ -25,6 +25,7 @@ from tests.accounts.support import (
     stored_session_count,
 )
 from tests.accounts.two_factor_support import app_asking_roles, code, enrol_on_the_web, fresh_step
+from tests.command import charter
 from tests.factories import PASSWORD, bearer, csrf_token, make_organisation, make_user
 
 
@@ -244,3 +245,42 @@ async def test_the_api_resets_a_second_factor_for_admins_only(app_2fa: Litestar)
         assert answer.status_code == 200 and answer.json() == {"two_factor": False}
     row = await User.select(User.totp_secret).where(User.id == assessor["id"]).first()
     assert row["totp_secret"] is None
+
+
+async def test_the_command_line_resets_a_locked_out_admins_second_factor() -> None:
+    admin = await make_user("admin")
+    await User.update(
+        {User.totp_secret: pyotp.random_base32(), User.totp_enabled_at: User.created_at}
+    ).where(User.id == admin["id"])
+    done = charter("users", "reset-two-factor", "--email", admin["email"].upper())
+    assert done.returncode == 0, done.stderr
+    assert "Two-factor authentication is reset" in done.stdout
+    row = await User.select(User.totp_enabled_at).where(User.id == admin["id"]).first()
+    assert row["totp_enabled_at"] is None
+    unknown = charter("users", "reset-two-factor", "--email", "nobody@example.gov.uk")
+    assert unknown.returncode != 0 and "nobody@example.gov.uk" in unknown.stderr
+
+
+async def test_setting_up_again_replaces_the_app_and_the_recovery_codes(
+    app_2fa: Litestar, person: AsyncClient
+) -> None:
+    fresh_step()
+    lead = await make_user("lead_assessor")
+    await sign_in_with_form(person, lead["email"])
+    old_secret, old_codes = await enrol_on_the_web(person)
+    await post_form(person, "/account/two-factor/start")  # begun, not confirmed: the old one holds
+    row = await User.select(User.totp_secret).where(User.id == lead["id"]).first()
+    assert row["totp_secret"] == old_secret
+    new_secret, new_codes = await enrol_on_the_web(person)
+    assert new_secret != old_secret and not set(new_codes) & set(old_codes)
+    async with browser(app_2fa) as b:
+        await sign_in_with_form(b, lead["email"])
+        assert (await post_form(b, "/sign-in/code", {"code": old_codes[0]})).status_code == 400
+        assert (await post_form(b, "/sign-in/code", {"code": new_codes[0]})).status_code == 303
+    record = (
+        await AuditRecord.select(AuditRecord.after)
+        .where(AuditRecord.action == "user.two_factor_enrol")
+        .order_by(AuditRecord.id, ascending=False)
+        .first()
+    )
+    assert json.loads(record["after"]) == {"re_enrolled": True}
