@@ -23,7 +23,12 @@ RUN pip install --no-cache-dir . && mkdir -p var && chown charter:charter var
 USER charter
 ENV CHARTER_DATABASE_URL=sqlite:////srv/charter/var/charter.sqlite3 \
     CHARTER_EVIDENCE_DIR=/srv/charter/var/evidence \
-    CHARTER_VAR_DIR=/srv/charter/var
+    CHARTER_VAR_DIR=/srv/charter/var \
+    CHARTER_HEADER_TIMEOUT=10 \
+    CHARTER_BODY_TIMEOUT=30 \
+    CHARTER_KEEP_ALIVE_TIMEOUT=5 \
+    CHARTER_MAX_CONNECTIONS=500
+# Forwarded headers are believed only from the proxy named here, e.g. CHARTER_TRUSTED_PROXIES=10.0.0.5
 VOLUME ["/srv/charter/var"]
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"

@@ -81,18 +81,62 @@ def migrate() -> None:
     help="first fill an empty database with the demo (as `charter demo --if-empty`), its links "
     "at this server's address",
 )
-def serve(host: str, port: int, workers: int, demo_if_empty: bool) -> None:
+@click.option(
+    "--header-timeout",
+    envvar="CHARTER_HEADER_TIMEOUT",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a request's headers may take to arrive, from their first byte.",
+)
+@click.option(
+    "--body-timeout",
+    envvar="CHARTER_BODY_TIMEOUT",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a request body may go without sending a byte.",
+)
+@click.option(
+    "--keep-alive-timeout",
+    envvar="CHARTER_KEEP_ALIVE_TIMEOUT",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds an idle connection is kept open between requests.",
+)
+@click.option(
+    "--max-connections",
+    envvar="CHARTER_MAX_CONNECTIONS",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Connections (and requests in progress) at once, per worker; past it, 503.",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    demo_if_empty: bool,
+    header_timeout: float,
+    body_timeout: float,
+    keep_alive_timeout: int,
+    max_connections: int,
+) -> None:
     """Migrate, load every framework under frameworks/, then serve the web app and the API."""
     import uvicorn
 
     from app.frameworks.service import load_directory
     from app.migrations import migrate as do_migrate
     from app.settings import Settings
+    from app.web.server_limits import ServerLimits, protocol_class
 
     # Without CHARTER_BASE_URL the base address is http://HOST:PORT of this server (settings.py);
     # the workers uvicorn starts read the same, and the app accepts Host: HOST:PORT.
     os.environ["CHARTER_HOST"] = host
     os.environ["CHARTER_PORT"] = str(port)
+    limits = ServerLimits(header_timeout, body_timeout, keep_alive_timeout, max_connections)
+    os.environ.update(limits.to_env())  # read by each worker's connections (server_limits.py)
     settings = Settings.from_env()
     run(do_migrate(), migrated=False)
     if demo_if_empty:
@@ -108,7 +152,10 @@ def serve(host: str, port: int, workers: int, demo_if_empty: bool) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        http=protocol_class(),
+        timeout_keep_alive=limits.keep_alive_seconds,
+        limit_concurrency=limits.max_connections,
+        proxy_headers=False,  # the app believes them only from CHARTER_TRUSTED_PROXIES (main.py)
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, cast
+from urllib.parse import urlencode, urlsplit
 
 from litestar import Litestar, Request, Response
 from litestar.config.allowed_hosts import AllowedHostsConfig
@@ -23,6 +23,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import db
 from app.accounts import api as accounts_api
@@ -36,12 +37,13 @@ from app.accounts.auth import (
     TwoFactorEnrolmentNeeded,
 )
 from app.accounts.browser_sessions import warm_browser_names
-from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware
+from app.accounts.csrf import CSRF_COOKIE, CSRF_HEADER, CharterCSRFMiddleware, FormRefused
 from app.accounts.error_identity import identify
 from app.accounts.oidc_pages import OidcPages
 from app.accounts.pages import AccountPages, SignInPages
 from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import COOKIE, RotatingSessionConfig
+from app.accounts.sign_in import local_path
 from app.accounts.two_factor_pages import TwoFactorPages
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
@@ -73,7 +75,9 @@ from app.templating import STATIC_DIR, template_config
 from app.web import heap
 from app.web.api_reference import ApiReferencePage
 from app.web.health import healthz
+from app.web.json_body import check_json_body
 from app.web.pages import home
+from app.web.request_gate import MAX_BODY_BYTES, RequestGateMiddleware
 from app.web.request_text import RefuseNulMiddleware
 from app.web.security_headers import security_headers
 
@@ -117,7 +121,7 @@ ROUTE_HANDLERS: list[Any] = [
 
 
 # Statuses without their own page share the page of the nearest kind of problem.
-_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 404, 409: 409, 413: 400, 422: 400, 507: 507}
+_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 405, 409: 409, 413: 400, 422: 400, 507: 507}
 NO_ROOM_MESSAGE = (
     "The service has no room to save what you sent, so nothing was saved. Try again later, or"
     " tell the service's administrator"
@@ -130,12 +134,16 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _error_page(
-    request: Request[Any, Any, Any], status: int, message: str, **extra: Any
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    template: str | None = None,
+    **extra: Any,
 ) -> Response[Any]:
     if _wants_json(request):
         return Response({"status_code": status, "detail": message, **extra}, status_code=status)
     return Template(
-        template_name=f"errors/{_ERROR_TEMPLATES.get(status, 500)}.html",
+        template_name=f"errors/{template or _ERROR_TEMPLATES.get(status, 500)}.html",
         context={"message": message, "status": status, **extra},
         status_code=status,
     )
@@ -178,7 +186,28 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException) and exc.extra:
         extra["problems"] = exc.extra
+    if isinstance(exc, FormRefused) and not _wants_json(request):
+        extra["template"] = "form_refused"
+        extra["back"] = _same_site_referer(request)
     return _error_page(request, exc.status_code, exc.detail, **extra)
+
+
+def _same_site_referer(request: Request[Any, Any, Any]) -> str:
+    """The path of the page the refused form was on, when that page is one of ours, else "/"."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.headers.get("host", ""):
+        return "/"
+    target = referer.path + (f"?{referer.query}" if referer.query else "")
+    return local_path(target, "/")
+
+
+def _forwarded_headers(settings: Settings) -> list[DefineMiddleware]:
+    """X-Forwarded-For and -Proto are believed only from the proxies configured: from anyone
+    else they would let a client choose its own address (and so escape the sign-in throttle)."""
+    if not settings.trusted_proxies:
+        return []
+    proxies = list(settings.trusted_proxies)
+    return [DefineMiddleware(cast(Any, ProxyHeadersMiddleware), trusted_hosts=proxies)]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -209,18 +238,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         middleware=[
+            *_forwarded_headers(settings),
             session_config.middleware,
             DefineMiddleware(
                 AuthenticationMiddleware,
                 absolute_hours=settings.session_absolute_hours,
                 two_factor_roles=settings.two_factor_roles,
             ),
+            RequestGateMiddleware,
             DefineMiddleware(
-                CharterCSRFMiddleware, config=csrf_config, allowed_hosts=settings.allowed_hosts
+                CharterCSRFMiddleware,
+                config=csrf_config,
+                allowed_hosts=settings.allowed_hosts,
+                base_url=settings.base_url,
             ),
             RefuseNulMiddleware,
         ],
         before_send=[security_headers(settings.https)],
+        before_request=check_json_body,
         stores={"sessions": DatabaseStore()},
         template_config=template_config(),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
@@ -246,5 +281,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[db.start_warm, warm_browser_names, heap.settle, notifications_background.start],
         on_shutdown=[notifications_background.stop, db.stop],
         state=State({"settings": settings}),
-        request_max_body_size=2 * 1024 * 1024,  # the evidence upload route sets its own
+        request_max_body_size=MAX_BODY_BYTES,  # the evidence upload route sets its own
     )

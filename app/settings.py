@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -45,6 +46,19 @@ def _secret_key(var_dir: Path) -> str:
     return key
 
 
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses and networks (CIDR), each checked."""
+    named = tuple(p.strip() for p in value.split(",") if p.strip())
+    for entry in named:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SystemExit(
+                f"CHARTER_TRUSTED_PROXIES: {entry!r} is not an IP address or network (CIDR)"
+            ) from None
+    return named
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -80,6 +94,8 @@ class Settings:
     @property
     def password_sign_in_for_everyone(self) -> bool:
         return self.password_sign_in != "admins_only"  # noqa: S105
+    # CHARTER_TRUSTED_PROXIES: the only peers whose X-Forwarded-For / -Proto are believed
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -134,6 +150,7 @@ class Settings:
             raise SystemExit("CHARTER_PASSWORD_SIGN_IN must be all or admins_only")
         return cls(
             **email,
+            trusted_proxies=_trusted_proxies(env.get("CHARTER_TRUSTED_PROXIES", "")),
             database_url=env.get("CHARTER_DATABASE_URL", DEFAULT_DATABASE_URL),
             evidence_dir=Path(env.get("CHARTER_EVIDENCE_DIR", str(var_dir / "evidence"))),
             secret_key=env.get("CHARTER_SECRET_KEY") or _secret_key(var_dir),

@@ -9,13 +9,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import anyio.to_thread
 from litestar import Request
-from litestar.datastructures import UploadFile
-from litestar.types import Empty
-from litestar.utils.scope.state import ScopeState
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
 from app.errors import Invalid, TooLarge
@@ -25,8 +22,6 @@ from app.evidence.staging import (
     NoRoom,
     Received,
     Receiver,
-    Upload,
-    copy_upload,
     discard,
     room_for,
     too_large_message,
@@ -169,9 +164,6 @@ async def receive_form(
     that has a file. TooLarge as soon as a file passes the limit, NoRoom as soon as the disk has
     no room for it (or, if not stop_when_too_large, a Received marked too_large or no_room).
     Invalid if the body is not a well-formed multipart form."""
-    if ScopeState.from_scope(request.scope).form is not Empty:
-        # The CSRF check already read the body, to find a form's token: take what it parsed.
-        return await _from_parsed(request, settings, file_fields, stop_when_too_large)
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get("boundary")
     if content_type != "multipart/form-data" or not boundary:
@@ -205,55 +197,6 @@ async def receive_form(
         form.discard(settings)
         raise
     return form
-
-
-async def _from_parsed(
-    request: Request[Any, Any, Any],
-    settings: Settings,
-    file_fields: Collection[str],
-    stop_when_too_large: bool,
-) -> ReceivedForm:
-    """The same, from a form Litestar has parsed (its files spooled): each file is copied into
-    a staging file in 1 MiB chunks."""
-    store = storage_for(settings)
-    form = ReceivedForm()
-    parsed = await request.form()
-    try:
-        for name, value in parsed.multi_items():
-            if isinstance(value, str):
-                form.fields.setdefault(name, _checked(name, value))
-            elif name in file_fields and value.filename and name not in form.files:
-                form.files[name] = await _copy_parsed(value, store, settings, stop_when_too_large)
-    except BaseException:
-        form.discard(settings)
-        raise
-    finally:
-        for _, value in parsed.multi_items():
-            if isinstance(value, UploadFile):
-                await value.close()
-    return form
-
-
-async def _copy_parsed(
-    upload: UploadFile, store: Storage, settings: Settings, stop_when_too_large: bool
-) -> Received:
-    receiver = Receiver(store, upload.filename, settings)
-    try:
-        with room_for(upload.filename):
-            return await anyio.to_thread.run_sync(copy_upload, cast(Upload, upload), receiver)
-    except TooLarge:
-        receiver.discard()
-        if stop_when_too_large:
-            raise
-        return Received(None, "", settings.max_upload_bytes + 1, upload.filename, too_large=True)
-    except NoRoom:
-        receiver.discard()
-        if stop_when_too_large:
-            raise
-        return Received(None, "", 0, upload.filename, no_room=True)
-    except BaseException:
-        receiver.discard()
-        raise
 
 
 def _part_for(

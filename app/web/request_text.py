@@ -11,6 +11,8 @@ from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from app.web.json_body import refuse_too_deep
+
 NUL = "\x00"
 MESSAGE = "Text must not contain the NUL character (\\u0000)"
 
@@ -59,6 +61,8 @@ class RefuseNulMiddleware:
         if media_type == "application/json":
             try:
                 data: Any = await request.json()
+            except RecursionError:
+                raise refuse_too_deep() from None
             except Exception:  # the handler's own parsing answers for malformed JSON
                 data = None
             if (key := nul_at(data, "")) is not None:

@@ -133,11 +133,12 @@ async def test_form_upload_meeting_a_full_disk_names_that_file_and_keeps_what_wa
     assert await Evidence.count() == 0
 
 
-async def test_form_spooled_by_the_csrf_check_meeting_a_full_disk_gets_a_507_page(
+async def test_form_with_its_token_in_the_form_streams_too_and_keeps_the_titles(
     roomy_client: tuple[httpx.AsyncClient, Path], run_dir: Path
 ) -> None:
-    """With the token in the form, Litestar reads the whole form (spooling its files) to find
-    it, before our code runs: the disk filling then still gets a page that says what happened."""
+    """With the token as the form's first field (as the page sends it), the CSRF check reads only
+    that far and the body streams to our own writer, as with the header (it used to be spooled
+    whole by Litestar first): the page comes back with the problem and the titles."""
     client, evidence_dir = roomy_client
     client.cookies.clear()
     org = await make_organisation()
@@ -150,11 +151,10 @@ async def test_form_spooled_by_the_csrf_check_meeting_a_full_disk_gets_a_507_pag
             slot(1, "Call recordings", "1", "1", "2026"),
             {"file-1": ("recordings.pdf", big, "application/pdf")},
         )
-    assert response.status_code == 507
+    assert response.status_code == 400, response.text[:500]
     soup = BeautifulSoup(response.text, "html.parser")
-    assert soup.h1 is not None and soup.h1.get_text(strip=True) == (
-        "Sorry, there is no room to save this"
-    )
-    assert "The service has no room to save what you sent, so nothing was saved." in soup.text
+    assert [href for _, href in summary_errors(soup)] == ["#file-1"]
+    assert FULL in soup.text
+    assert soup.select_one("#title-1")["value"] == "Call recordings"  # type: ignore[index]
     nothing_kept(evidence_dir)
     assert await Evidence.count() == 0

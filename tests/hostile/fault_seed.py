@@ -31,6 +31,7 @@ async def main() -> None:
         summary = {
             "organisation": org["slug"],
             "token": await token_for(lead),
+            "email": lead["email"],
             "assessment": str(draft["id"]),
             "elements": [e.code for e in model.elements()],
             "highest": model.highest,

@@ -11,7 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,10 @@ class Server:
     home: Path  # var dir; evidence under home/evidence; the server's output in home/server.log
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    # None: run uvicorn itself; a tuple: run `charter serve` with these options added, as
+    # production does (its time-outs, connection limit and protocol)
+    serve_options: tuple[str, ...] | None = None
 
     @property
     def evidence_dir(self) -> Path:
@@ -52,6 +56,7 @@ class Server:
             "CHARTER_BASE_URL": self.base_url,
             "CHARTER_ALLOWED_HOSTS": f"127.0.0.1,127.0.0.1:{self.port}",
             "PICCOLO_CONF": "app.piccolo_conf",
+            **self.extra_env,
         }
 
     def seed(self) -> dict[str, Any]:
@@ -71,20 +76,7 @@ class Server:
         self.port = free_port()
         log = (self.home / "server.log").open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
+            self._command(),
             cwd=REPO,
             env=self.env(),
             stdout=log,
@@ -100,6 +92,26 @@ class Server:
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.05)
+
+    def _command(self) -> list[str]:
+        if self.serve_options is not None:
+            return [
+                *(sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1"),
+                *("--port", str(self.port), *self.serve_options),
+            ]
+        return [
+            *(sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"),
+            *("--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"),
+            # As `charter serve`: forwarded headers are the app's to trust (CHARTER_TRUSTED_PROXIES).
+            *("--no-access-log", "--no-proxy-headers"),
+        ]
+
+    def rss_mib(self) -> float:
+        """The server process's resident memory now (VmRSS), in MiB."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        return int(kib) / 1024
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing; whatever was in flight is cut off."""
