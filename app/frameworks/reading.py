@@ -81,11 +81,13 @@ def read_document(data: bytes, path: str) -> Document:
     else:
         _read_yaml(text, doc)
     if not isinstance(doc.data, dict):
-        found = _describe(doc.data)
+        # What was found, never what it says: this may be any file at all (a symlink to
+        # /etc/passwd read as one line of text), whose contents are not ours to repeat.
+        found = {list: "a list", type(None): "nothing"}.get(type(doc.data), "a single value")
         doc.problem(
             doc.values.get(()),
-            "the top level must be a mapping of keys such as format, slug and title; "
-            f"found {found}",
+            "this is not a framework file: the top level must be a mapping of keys such as"
+            f" format, slug and title; found {found}",
         )
         raise FrameworkInvalid(doc.problems)
     return doc
@@ -294,6 +296,9 @@ class _YamlWalker:
                 message = f"'{name}' cannot be read as a number: '{shorten(node.value)}'"
             doc.problem(place, message, at)
             return None
+        if not node.style and (trouble := _yaml11_number(node.value, value, node.tag, at)):
+            doc.problem(place, trouble, at)
+            return None
         if isinstance(value, dt.date):  # dates are kept as ISO text, as JSON would have them
             return value.isoformat()
         if isinstance(value, str) and _SURROGATE.search(value):
@@ -303,6 +308,31 @@ class _YamlWalker:
             doc.problem(place, trouble, at)
             return None
         return value
+
+
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_OTHER_BASE = re.compile(r"[-+]?0[xXbBoO][0-9a-fA-F_]+")
+
+
+def _yaml11_number(text: str, value: Any, tag: str, at: Path) -> str | None:
+    """YAML 1.1 reads some plain numbers in a way no one writing a framework means: 036 as the
+    octal 30, 1:30 as 90 (base 60), 0x1F as 31. Each is refused, saying how it was read."""
+    if tag not in (_TAG + "int", _TAG + "float"):
+        return None
+    name = dotted(at)
+    if _BASE_60.fullmatch(text):
+        how = f"the base-60 number {value}"
+    elif _OCTAL.fullmatch(text):
+        how = f"the octal number {value}"
+    elif _OTHER_BASE.fullmatch(text):
+        how = f"the number {value} in another base"
+    else:
+        return None
+    return (
+        f"'{name}' is {text}, which YAML reads as {how}; write the number in plain digits"
+        " without a leading 0 (or put it in quotes if it is text)"
+    )
 
 
 # --- JSON -------------------------------------------------------------------------------------

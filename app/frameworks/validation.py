@@ -51,6 +51,14 @@ def _validator() -> Draft202012Validator:
 
 def problems_in(doc: Document) -> list[Problem]:
     """Schema and cross-reference problems in data read from a framework file."""
+    keys = _validator().schema["properties"]
+    if isinstance(doc.data, dict) and not any(key in keys for key in doc.data):
+        # Some other file: its keys and values are not ours to repeat (nor worth reporting).
+        message = (
+            "this is not a framework file: it has none of the keys a framework has"
+            f" ({', '.join(list(keys)[:4])}, ...)"
+        )
+        return [Problem(doc.path, 1, 1, message)]
     words = _Words(doc)
     found: list[tuple[Place | None, str]] = []
     for error in _validator().iter_errors(doc.data):

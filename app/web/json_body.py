@@ -49,7 +49,7 @@ async def check_json_body(request: Request[Any, Any, Any]) -> None:
         raise refuse_too_deep() from None
     except msgspec.ValidationError as exc:
         found = _WHERE.match(str(exc))
-        message, path = (found["message"], found["path"]) if found else (str(exc), "")
+        message, path = (found["message"], found["path"] or "") if found else (str(exc), "")
         missing = _MISSING.match(message)
         field = missing["name"] if missing else path.lstrip(".") or "data"
         problem = message.replace("`", "")

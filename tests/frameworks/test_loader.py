@@ -256,7 +256,8 @@ def test_utf16_file_is_refused() -> None:
         ("# just a comment\n", " the file is empty (it has only comments)"),
         (
             "- a\n- b\n",
-            "1:1: the top level must be a mapping of keys such as format, slug and title; "
+            "1:1: this is not a framework file: the top level must be a mapping of keys such as"
+            " format, slug and title; "
             "found a list",
         ),
         (

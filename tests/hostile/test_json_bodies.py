@@ -79,3 +79,14 @@ async def test_the_right_types_are_still_accepted(client: httpx.AsyncClient) -> 
         json={"revision": before["revision"], "score": 2, "narrative": "We answer"},
     )
     assert answer.status_code == 200, answer.text
+
+
+async def test_a_body_that_is_not_an_object_is_refused(client: httpx.AsyncClient) -> None:
+    world = await build_world(client)
+    answer = await client.post(
+        "/api/v1/auth/tokens",
+        headers={**world.headers["admin"], "content-type": "application/json"},
+        content=b'"a name"',
+    )
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == {"data": "Expected object, got str"}
