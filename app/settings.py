@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import ipaddress
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -94,6 +94,7 @@ class Settings:
     @property
     def password_sign_in_for_everyone(self) -> bool:
         return self.password_sign_in != "admins_only"  # noqa: S105
+
     # CHARTER_TRUSTED_PROXIES: the only peers whose X-Forwarded-For / -Proto are believed
     trusted_proxies: tuple[str, ...] = ()
 
