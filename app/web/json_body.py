@@ -14,8 +14,8 @@ from litestar.exceptions import ValidationException
 from app.errors import Invalid
 
 TOO_DEEP = "The JSON is nested too deeply to read"
-_WHERE = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
-_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]*)`")
+_WHERE = re.compile(r"^(.*?)(?: - at `\$([^`]*)`)?$", re.DOTALL)
+_MISSING = re.compile(r"^Object missing required field `([^`]*)`")
 _body_types: dict[int, type | None] = {}
 
 
@@ -49,9 +49,9 @@ async def check_json_body(request: Request[Any, Any, Any]) -> None:
         raise refuse_too_deep() from None
     except msgspec.ValidationError as exc:
         found = _WHERE.match(str(exc))
-        message, path = (found["message"], found["path"] or "") if found else (str(exc), "")
+        message, path = (found[1], found[2] or "") if found else (str(exc), "")
         missing = _MISSING.match(message)
-        field = missing["name"] if missing else path.lstrip(".") or "data"
+        field = missing[1] if missing else path.lstrip(".") or "data"
         problem = message.replace("`", "")
         raise Invalid({field: problem}, f"There is a problem with {field}: {problem}") from None
     except msgspec.DecodeError:
