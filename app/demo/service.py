@@ -47,6 +47,7 @@ from app.league_tables.tables import LeagueTable
 from app.moderation import decision
 from app.moderation import service as moderation
 from app.moderation.rules import ModeratedAnswer, differs
+from app.notifications import reminders
 from app.organisations import service as organisations
 from app.organisations.tables import Organisation
 from app.settings import Settings
@@ -340,4 +341,5 @@ async def fill(settings: Settings, now: dt.datetime | None = None) -> Summary:
         await _play_all(cast, settings, now)
         await _revoke(cast, now)
         await _publish_tables(cast, now)
+        await reminders.run(today=now.astimezone(LONDON).date(), now=now)
         return await summary.collect(settings, now.astimezone(LONDON).date())

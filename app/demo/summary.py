@@ -14,6 +14,7 @@ from app.certificates.tables import Certificate
 from app.demo.story import DEMO_PASSWORD, PEOPLE, PSCS
 from app.evidence.tables import Evidence
 from app.league_tables import service as league_tables
+from app.notifications.tables import Notification
 from app.settings import Settings
 
 SOON = dt.timedelta(days=90)  # a valid certificate expiring within this is "expiring soon"
@@ -27,6 +28,7 @@ class Summary:
     renamed: list[tuple[str, str]]  # (id, name now) of certificates issued before a rename
     league_tables: list[dict[str, Any]]  # oldest first
     evidence_items: int
+    emails: int = 0  # written to the outbox by the story's steps and the reminder pass
 
 
 async def collect(settings: Settings, today: dt.date) -> Summary:
@@ -50,6 +52,7 @@ async def collect(settings: Settings, today: dt.date) -> Summary:
         renamed=renamed,
         league_tables=list(reversed(await league_tables.list_tables(PSCS))),
         evidence_items=await Evidence.count(),
+        emails=await Notification.count(),
     )
 
 
@@ -67,6 +70,8 @@ def overview(summary: Summary) -> list[str]:
         f"Open {url}/ and sign in at {url}/sign-in",
         f"Every demo account has the same password: {DEMO_PASSWORD}",
         "(demo only: it is printed here, so never use these accounts with real data)",
+        f"{summary.emails} emails wait in the outbox ({url}/admin/notifications, as the admin): "
+        "with CHARTER_EMAIL=none, the default, nothing is sent",
         "",
     ]
     width = max(len(p.email) for p in PEOPLE)

@@ -2,7 +2,7 @@
 
 The demo plays every step through the real services, so everything happens within seconds of
 now. Afterwards (in the same transaction) the timestamps of the assessment, its answers, status
-changes, assignment, decisions, evidence and certificate are moved onto a story timeline ending
+changes, assignment, decisions, evidence, certificate and emails are moved onto a story timeline ending
 `days_ago` days back: same order, with each lifecycle step separated by a realistic wait. This
 is why these are direct UPDATEs rather than service calls: no service lets anyone rewrite time.
 The audit record is left as it is: it is hash-chained and truthfully says when the demo ran.
@@ -22,6 +22,7 @@ from app.certificates.tables import Certificate
 from app.evidence.tables import Evidence
 from app.frameworks.model import Framework
 from app.moderation.tables import Assignment, Decision, Moderation
+from app.notifications.tables import Notification
 from app.templating import LONDON
 
 Clock = Callable[[dt.datetime], dt.datetime]
@@ -111,6 +112,19 @@ async def backdate(
         if assessment[column._meta.name] is not None:
             moved[column] = clock(assessment[column._meta.name])
     await Assessment.update(moved).where(Assessment.id == assessment_id)
+    # Its emails were written with each step: they move with it (still pending: the demo runs
+    # with CHARTER_EMAIL=none, which sends nothing).
+    # (Found by the assessment they name: the demo's outbox is small.)
+    emails = await Notification.select(
+        Notification.id, Notification.created_at, Notification.context
+    ).output(load_json=True)
+    for row in emails:
+        if row["context"].get("assessment_id") != str(assessment_id):
+            continue
+        written = clock(row["created_at"])
+        await Notification.update(
+            {Notification.created_at: written, Notification.next_attempt_at: written}
+        ).where(Notification.id == row["id"])
 
     if assessment["concluded_at"] is not None:
         issued = clock(assessment["concluded_at"]).astimezone(LONDON).date()
