@@ -80,8 +80,11 @@ async def test_a_person_signs_in_with_their_organisations_account(
     assert query["redirect_uri"] == [settings.base_url + "/auth/oidc/callback"]
     assert {"state", "nonce", "code_challenge"} <= set(query)
     back = await sign_in_at_provider(to_provider, "Ada@Example.GOV.uk")  # any case
+    planted = "planted-by-an-attacker-0123456789abcdef"
+    person.cookies.set("charter_session", planted, domain="testserver.local")
     landed = await person.get(local(back))
     assert (landed.status_code, landed.headers["location"]) == (303, "/account")
+    assert landed.cookies["charter_session"] not in ("", planted)  # a new id, as for passwords
     me = (await person.get("/api/v1/auth/me")).json()["user"]
     assert me["email"] == "ada@example.gov.uk"
     record = await AuditRecord.select().where(AuditRecord.action == "user.sign_in").first()
@@ -214,3 +217,9 @@ async def test_password_sign_in_for_admins_only(settings: Settings, issuer: str)
         assert (await person.get("/api/v1/auth/me")).status_code == 401
     async with browser(app) as person:
         assert (await sign_in_with_form(person, admin["email"])).status_code == 303
+
+
+async def test_without_a_provider_there_is_no_single_sign_on(client: AsyncClient) -> None:
+    assert page(await client.get("/sign-in")).select_one("a[href^='/auth/oidc']") is None
+    assert (await client.get("/auth/oidc/login")).status_code == 404
+    assert (await client.get("/auth/oidc/callback?code=x&state=y")).status_code == 404
