@@ -18,7 +18,12 @@ from app.accounts.service import DEACTIVATED, NO_ACCOUNT
 from app.accounts.tables import User
 from app.audit.tables import AuditRecord
 from app.settings import DEFAULT_2FA_ROLES, Settings
-from tests.accounts.oidc.provider import charter_for, running_provider, sign_in_at_provider
+from tests.accounts.oidc.provider import (
+    charter_for,
+    free_port,
+    running_provider,
+    sign_in_at_provider,
+)
 from tests.accounts.support import (
     browser,
     page,
@@ -223,3 +228,10 @@ async def test_without_a_provider_there_is_no_single_sign_on(client: AsyncClient
     assert page(await client.get("/sign-in")).select_one("a[href^='/auth/oidc']") is None
     assert (await client.get("/auth/oidc/login")).status_code == 404
     assert (await client.get("/auth/oidc/callback?code=x&state=y")).status_code == 404
+
+
+async def test_an_unreachable_provider_is_a_page_that_says_so(settings: Settings) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    async with browser(charter_for(settings, closed)) as person:
+        answer = await person.get("/auth/oidc/login")
+        assert answer.status_code == 503 and reason(answer) == oidc.UNREACHABLE

@@ -25,7 +25,7 @@ CLIENT_ID = "charter"
 CLIENT_SECRET = "charter-test-secret"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -41,7 +41,7 @@ def running_provider(
     """Start the provider for Charter at `base_url`; yields its issuer URL."""
     if not (ROOT / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError("oidc-provider is not installed: run scripts/build_assets.sh (npm ci)")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "OIDC_REDIRECT_URI": base_url + "/auth/oidc/callback",
