@@ -23,6 +23,11 @@ def name_problem(name: str, missing: str) -> str | None:
         return f"Name must be {MAX_NAME} characters or fewer"
     if any(unicodedata.category(c) == "Cc" for c in name):
         return "Name must be on one line, without tabs or other control characters"
+    return direction_problem(name)
+
+
+def direction_problem(name: str) -> str | None:
+    """The message for a name holding direction controls, or None (also for token names)."""
     if found := sorted({f"U+{ord(c):04X}" for c in name if c in BIDI_CONTROLS}):
         return (
             "Name must not contain characters that change the direction of text"

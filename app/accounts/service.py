@@ -19,7 +19,7 @@ from app.accounts.tables import ApiToken, User
 from app.accounts.tokens import new_token, token_hash
 from app.audit.service import record
 from app.errors import Forbidden, Invalid, NotFound
-from app.names import name_problem
+from app.names import direction_problem, name_problem
 from app.organisations.tables import Organisation
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -537,6 +537,8 @@ async def create_token(actor: AnyActor, user_email: str, name: str) -> dict[str,
     name = (name or "").strip() or "API token"
     if len(name) > 100:
         raise Invalid({"name": "Token name must be 100 characters or fewer"})
+    if problem := direction_problem(name):
+        raise Invalid({"name": problem})
     token = new_token()
     async with db.transaction():
         row = ApiToken(user=user["id"], name=name, token_hash=token_hash(token), prefix=token[:12])

@@ -1,5 +1,5 @@
 """Characters that change the direction text is shown in (U+202E and its family) are refused in
-every name, organisation or person, from the API, the pages and the command line, with a message
+every name, organisation, person or API token, from the API, the pages and the command line, with a message
 naming the field, and nothing is saved: such a name would print reversed on certificates, league
 tables and CSV files."""
 
@@ -58,6 +58,9 @@ async def test_the_api_refuses_a_person_name_and_a_renamed_organisation(
     assert renamed.json()["problems"] == {"name": MESSAGE.format(0x2067)}
     stored = await Organisation.select(Organisation.name).first()
     assert stored is not None and stored["name"] == "Department for Work"
+    token = await client.post("/api/v1/auth/tokens", json={"name": "ci \u202eboT"}, headers=admin)
+    assert token.status_code == 422
+    assert token.json()["problems"] == {"name": MESSAGE.format(0x202E)}
 
 
 async def test_the_page_refuses_it_naming_the_field(client: AsyncClient) -> None:
