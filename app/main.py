@@ -45,6 +45,8 @@ from app.accounts.session_store import DatabaseStore
 from app.accounts.sessions import COOKIE, RotatingSessionConfig
 from app.accounts.sign_in import local_path
 from app.accounts.two_factor_pages import TwoFactorPages
+from app.actions import api as actions_api
+from app.actions.pages import ActionPages
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
 from app.audit.api import AuditController
@@ -117,6 +119,9 @@ ROUTE_HANDLERS: list[Any] = [
     NotificationsController,
     OutboxPages,
     ReminderPages,
+    actions_api.OrganisationActionsController,
+    actions_api.ActionsController,
+    ActionPages,
 ]
 
 

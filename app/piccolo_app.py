@@ -5,6 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import ApiToken, RecoveryCode, SessionEntry, SignInAttempt, User
+from app.actions.tables import ActionProgress, PlanAction
 from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
 from app.audit.tables import AuditRecord
 from app.certificates.tables import Certificate
@@ -38,6 +39,8 @@ TABLES = [
     Notification,
     NotificationAttempt,
     ReminderChoice,
+    PlanAction,
+    ActionProgress,
 ]
 
 APP_CONFIG = AppConfig(

@@ -170,3 +170,21 @@ def can_read_certificate_register(actor: Actor) -> bool:
 def sees_every_certificate_review(actor: Actor) -> bool:
     """Who is shown review dates for every organisation's certificates (others see their own)."""
     return actor.role in (Role.ADMIN, Role.LEAD_ASSESSOR)
+
+
+# --- action plans (app/actions) --------------------------------------------------------------
+
+
+def can_read_action_plan(actor: Actor, organisation_id: UUID, reviewing: bool = False) -> bool:
+    """Who may see the organisation's assessments: its own people, admins, lead assessors, and an
+    assessor while `reviewing` one of its assessments (assigned to it, in review)."""
+    if actor.role in (Role.ADMIN, Role.LEAD_ASSESSOR):
+        return True
+    if actor.role in DEPARTMENT_ROLES:
+        return actor.organisation_id == organisation_id
+    return actor.role == Role.ASSESSOR and reviewing
+
+
+def can_change_actions(actor: Actor, organisation_id: UUID) -> bool:
+    """The department's own leads and contributors keep its action plan."""
+    return actor.role in DEPARTMENT_ROLES and actor.organisation_id == organisation_id

@@ -17,6 +17,7 @@ from app.accounts import policy
 from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
 from app.accounts.roles import Role
+from app.actions import service as actions
 from app.assessments import answers, lifecycle, outcomes, service, views, withdrawal
 from app.assessments.evidence_choices import evidence_choices
 from app.assessments.forms import ElementForm
@@ -125,6 +126,7 @@ class AssessmentPages(Controller):
             can_start=bool(choice.versions),
             standings=await outcomes.standings(actor) if page == 1 else [],
             review_due_items=await certificates.reviews_due(actor) if own else None,
+            overdue_actions=await actions.overdue_count(actor) if own else None,
             can_submit=actor.role == Role.DEPT_LEAD,
             label=lifecycle.label,
         )
@@ -203,6 +205,7 @@ class AssessmentPages(Controller):
             label=lifecycle.label,
             can_withdraw=withdrawal.can_withdraw(actor, view),
             withdrawn=await withdrawal.withdrawal_of(view),
+            improvements=await actions.improvements(actor, view.row, view.framework),
         )
 
     @get("/{assessment_id:uuid}/elements/{code:str}")

@@ -122,6 +122,19 @@ class ActionItem:
 
 
 @dataclass(frozen=True)
+class TrackedAction:
+    """One action of the department's action plan (app/actions), as the report lists it."""
+
+    title: str
+    element: str | None
+    owner: str | None
+    due_on: dt.date
+    status: str  # a person's word for it: "In progress"
+    overdue: bool
+    latest_note: str
+
+
+@dataclass(frozen=True)
 class BoardReport:
     assessment_id: str
     organisation: str
@@ -146,6 +159,7 @@ class BoardReport:
     league_framework: str
     next_award: str | None
     actions: list[ActionItem] = field(default_factory=list)
+    tracked: list[TrackedAction] = field(default_factory=list)  # overdue first
 
 
 def points(change: Fraction | None) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from uuid import UUID
 
 from app.accounts.actor import Actor
 from app.accounts.policy import can_see_assessment
+from app.actions import service as actions
+from app.actions.tables import ActionProgress, PlanAction
 from app.assessments.tables import Assessment, Response
 from app.certificates.tables import Certificate
 from app.errors import Conflict, NotFound
@@ -104,7 +107,7 @@ async def board_report(actor: Actor, assessment_id: UUID) -> board.BoardReport:
         .where(Certificate.assessment == assessment_id)
         .first()
     )
-    return board.build(
+    report = board.build(
         assessment_id=str(assessment_id),
         organisation=organisation or {"name": "Unknown organisation"},
         framework=framework,
@@ -118,6 +121,48 @@ async def board_report(actor: Actor, assessment_id: UUID) -> board.BoardReport:
         certificate=certificate,
         today=dt.datetime.now(LONDON).date(),
     )
+    return dataclasses.replace(report, tracked=await _tracked_actions(row["organisation"]))
+
+
+async def _tracked_actions(organisation_id: UUID) -> list[board.TrackedAction]:
+    """The organisation's action plan, overdue first, then by due date."""
+    rows = (
+        await PlanAction.select(
+            PlanAction.id,
+            PlanAction.title,
+            PlanAction.element_code,
+            PlanAction.due_on,
+            PlanAction.status,
+            PlanAction.owner.name.as_alias("owner_name"),
+        )
+        .where(PlanAction.organisation == organisation_id)
+        .order_by(PlanAction.due_on)
+        .limit(actions.LIST_LIMIT)
+    )
+    notes: dict[UUID, str] = {}
+    if rows:
+        progress = (
+            await ActionProgress.select(ActionProgress.action, ActionProgress.progress_note)
+            .where(
+                ActionProgress.action.is_in([r["id"] for r in rows])
+                & (ActionProgress.progress_note != "")
+            )
+            .order_by(ActionProgress.at)
+        )
+        notes = {p["action"]: p["progress_note"] for p in progress}  # the latest wins
+    tracked = [
+        board.TrackedAction(
+            title=r["title"],
+            element=r["element_code"],
+            owner=r["owner_name"],
+            due_on=r["due_on"],
+            status=actions.label(r["status"]),
+            overdue=actions.is_overdue(r["due_on"], r["status"]),
+            latest_note=notes.get(r["id"], ""),
+        )
+        for r in rows
+    ]
+    return sorted(tracked, key=lambda a: not a.overdue)
 
 
 def _local_date(value: dt.datetime | None) -> dt.date | None:

@@ -140,6 +140,7 @@ class World:
     certificate: str | None = None
     table: str | None = None
     failed_notification: str | None = None
+    action: str | None = None
 
     def values(self, role: str) -> dict[str, Any]:
         """What the matrix's {placeholders} stand for, for a call made as `role`."""
@@ -161,6 +162,7 @@ class World:
             "subject_email": self.subject["email"],
             "inactive": text(self.inactive and self.inactive["id"]),
             "failed_notification": text(self.failed_notification),
+            "action": text(self.action),
             "token": text(self.subject_token),
             "own_token": text(self.token_ids.get(role, self.subject_token)),
             "own_session": self.sessions.get(role, self.subject_session),
@@ -213,6 +215,8 @@ async def _build(state: str | None, needs: frozenset[str], signed_in: tuple[str,
         assert world.assessment is not None and state == "concluded", "a certificate needs an award"
         issued = await certificates.issue(SystemActor("tests"), world.assessment["id"])
         world.certificate = issued["id"]
+    if "action" in needs:
+        world.action = await _action(world)
     if "table" in needs:
         assert state == "concluded", "a league table needs a concluded assessment"
         form = PublishForm(
@@ -288,6 +292,24 @@ async def _failed_notification(person: dict[str, Any]) -> str:
         last_error="The mail server answered 550 No such mailbox",
         next_attempt_at=now,
         created_at=now,
+    )
+    await row.save()
+    return str(row.id)
+
+
+async def _action(world: World) -> str:
+    """An open action in the organisation's action plan."""
+    from app.actions.tables import PlanAction
+
+    now = dt.datetime.now(dt.UTC)
+    row = PlanAction(
+        organisation=world.organisation["id"],
+        title=f"Matrix action {world.n}",
+        due_on=dt.date.today(),
+        status="open",
+        created_by=world.users["dlead"]["id"],
+        created_at=now,
+        updated_at=now,
     )
     await row.save()
     return str(row.id)

@@ -80,6 +80,11 @@ GET    /audit                              -          | 401 200 403 403  403 403
 GET    /notifications                      -          | 401 200 403 403  403 403   403   403  403
 POST   /notifications/{failed_notification}/retry -   | 401 200 403 403  403 403   403   403  403
 
+POST   /organisations/{org}/actions        -          | 401 403 404 403  404 404   201   201  404
+GET    /organisations/{org}/actions        in_review  | 401 200 404 200  200 404   200   200  404
+GET    /actions/{id}                       in_review  | 401 200 404 200  200 404   200   200  404
+PATCH  /actions/{id}                       in_review  | 401 403 404 403  403 404   200   200  404
+
 GET    /frameworks                         -          | 401 200 200 200  200 200   200   200  200
 GET    /frameworks/schema.json             -          | 200 200 200 200  200 200   200   200  200
 GET    /frameworks/{slug}/{version}        -          | 401 200 200 200  200 200   200   200  200
@@ -160,6 +165,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /assessments/{id}/declaration": {"declaration": "I have no conflict."},
     "PUT /assessments/{id}/moderation/{code}": {"revision": 0, "score": 2},
     "POST /assessments/{id}/return": {"reason": "Please link the board minutes."},
+    "POST /organisations/{org}/actions": {"title": "Matrix action", "due_on": "{today}"},
+    "PATCH /actions/{id}": {"status": "in_progress", "progress_note": "Started"},
     "POST /assessments/{id}/withdraw": {"reason": "Started on the wrong standard."},
     "POST /assessments/{id}/decide": {"outcome": "confirm", "note": ""},
     "POST /certificates/{id}/revoke": {"reason": "Issued in error"},
@@ -174,6 +181,7 @@ TARGETS = {
     "league-tables": "table",
     "users": "user",
     "auth": "token",
+    "actions": "action",
 }
 API = "/api/v1"
 IGNORED_METHODS = {"OPTIONS", "HEAD"}

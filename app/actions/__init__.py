@@ -1,0 +1,1 @@
+"""Action plans: the department's tracked actions on areas for improvement."""
