@@ -74,7 +74,7 @@ class Settings:
     signing_key: Path | None = None  # CHARTER_SIGNING_KEY: PEM key that signs certificate PDFs
     signing_cert: Path | None = None  # CHARTER_SIGNING_CERT: its PEM certificate
     email: str = "none"  # CHARTER_EMAIL: none (keep the outbox, send nothing), smtp or notify
-    smtp_url: str = ""  # CHARTER_SMTP_URL: smtp://user:password@host:port, or smtps://
+    smtp_url: str = field(default="", repr=False)  # CHARTER_SMTP_URL: smtp://user:pw@host:port
     email_from: str = "charter@localhost"  # CHARTER_EMAIL_FROM: envelope and From header
     notify_api_key: str = field(default="", repr=False)  # CHARTER_NOTIFY_API_KEY
     notify_templates: dict[str, str] = field(default_factory=dict)  # event -> Notify template id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +14,7 @@ from httpx import AsyncClient
 from app.notifications.sending import DELAYS, MAX_TRIES, send_due
 from app.notifications.tables import NotificationAttempt
 from app.settings import Settings
-from tests.moderation.support import API, assign, make_team
+from tests.moderation.support import API, Team, assign, make_team
 from tests.notifications.support import (
     FROM,
     Inbox,
@@ -28,7 +29,7 @@ from tests.notifications.test_events import draft
 LINK = re.compile(r"https?://\S+")
 
 
-async def submitted_and_assigned(client: AsyncClient) -> tuple[object, object]:
+async def submitted_and_assigned(client: AsyncClient) -> tuple[Team, Any]:
     team = await make_team()
     assessment = await draft(team)
     aid = assessment["id"]
@@ -75,7 +76,7 @@ async def test_each_email_arrives_once_with_its_words_and_a_link_to_the_readers_
     assert await NotificationAttempt.count() == 3
 
 
-def _who(team: object, person: dict[str, object]) -> str:
+def _who(team: Team, person: dict[str, Any]) -> str:
     for name in ("lead", "decider", "assessor", "dept_lead"):
         if getattr(team, name)["id"] == person["id"]:
             return name
