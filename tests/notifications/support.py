@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -55,6 +56,7 @@ class Inbox:
     received: list[Received] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     hold: threading.Event | None = None
+    logged_in: list[str] = field(default_factory=list)
     holding: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -82,6 +84,7 @@ def smtp_server(
     *,
     implicit_tls: ssl.SSLContext | None = None,
     starttls: ssl.SSLContext | None = None,
+    logins: dict[str, str] | None = None,
 ) -> Iterator[tuple[Inbox, int]]:
     """A running SMTP server for the test's duration, and its port."""
     inbox = inbox or Inbox()
@@ -89,6 +92,8 @@ def smtp_server(
     extra: dict[str, Any] = {}
     if starttls is not None:
         extra = {"tls_context": starttls, "require_starttls": True}
+    if logins is not None:  # the server asks for a login (over TLS), and keeps who logged in
+        extra |= {"authenticator": _Logins(logins, inbox.logged_in), "auth_required": True}
     controller = Controller(
         inbox, hostname="127.0.0.1", port=port, ssl_context=implicit_tls, **extra
     )
@@ -97,6 +102,19 @@ def smtp_server(
         yield inbox, port
     finally:
         controller.stop()
+
+
+@dataclass(frozen=True)
+class _Logins:
+    passwords: dict[str, str]
+    logged_in: list[str]
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        login, password = data.login.decode(), data.password.decode()
+        ok = self.passwords.get(login) == password
+        if ok:
+            self.logged_in.append(login)
+        return AuthResult(success=ok, handled=False)
 
 
 @dataclass(frozen=True)

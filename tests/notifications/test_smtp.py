@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from httpx import AsyncClient
 
 from app.notifications.sending import DELAYS, MAX_TRIES, send_due
-from app.notifications.tables import NotificationAttempt
+from app.notifications.tables import Notification, NotificationAttempt
 from app.settings import Settings
 from tests.moderation.support import API, Team, assign, make_team
 from tests.notifications.support import (
@@ -173,3 +173,26 @@ async def test_tls_refused_is_tried_again_then_failed_after_the_last_try(
     assert max(DELAYS[: DELAYS.index(300)]) <= 60
     assert await NotificationAttempt.count() == 3 * MAX_TRIES
     assert (await send_due(smtp, now=later(10**6))).sent == 0  # failed ones are left alone
+
+
+async def test_the_user_and_password_in_the_url_log_in_over_starttls(
+    client: AsyncClient, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await submitted_and_assigned(client)
+    cert = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert.cert))
+    logins = {"relay@dept.gov.uk": "p@ss word:1"}
+    with smtp_server(starttls=cert.server_context(), logins=logins) as (inbox, port):
+        wrong = smtp_settings(settings, f"smtp://relay%40dept.gov.uk:guess@127.0.0.1:{port}")
+        refused = await send_due(wrong)
+        assert refused.failed == 3  # 535: a wrong password is not tried again and again
+        assert {r["last_error"][:34] for r in await outbox()} == {
+            "The mail server answered 535 5.7.8"
+        }
+        await Notification.update({Notification.state: "pending"}).where(
+            Notification.state == "failed"
+        )
+        right = f"smtp://relay%40dept.gov.uk:p%40ss%20word%3A1@127.0.0.1:{port}"
+        assert (await send_due(smtp_settings(settings, right))).sent == 3
+    assert inbox.logged_in == ["relay@dept.gov.uk"] * 3
+    assert len(inbox.received) == 3
