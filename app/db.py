@@ -93,6 +93,11 @@ async def transaction() -> AsyncIterator[Any]:
             yield tx
 
 
+def in_transaction() -> bool:
+    """Whether the caller is inside a transaction (a nested one joins it)."""
+    return engine().current_transaction.get() is not None
+
+
 async def read_by_key(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
     """The rows of `sql` (Piccolo's "{}" placeholders), a read of a few rows found by an index.
     On SQLite, outside a transaction, it runs at once rather than on the reads' thread (see

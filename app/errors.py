@@ -47,3 +47,13 @@ class Invalid(DomainError):
 
 class TooLarge(DomainError):
     status_code = 413
+
+
+class TooBusy(DomainError):
+    """Too much of this is in progress for this person now; they may try again shortly."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int = 10) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after

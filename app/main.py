@@ -53,7 +53,7 @@ from app.audit.api import AuditController
 from app.audit.pages import AuditPages
 from app.certificates import api as certificates_api
 from app.certificates import pages as certificates_pages
-from app.errors import DomainError
+from app.errors import DomainError, TooBusy
 from app.evidence.api import EvidenceController
 from app.evidence.pages import EvidencePages
 from app.evidence.staging import is_no_room
@@ -126,7 +126,17 @@ ROUTE_HANDLERS: list[Any] = [
 
 
 # Statuses without their own page share the page of the nearest kind of problem.
-_ERROR_TEMPLATES = {400: 400, 403: 403, 404: 404, 405: 405, 409: 409, 413: 400, 422: 400, 507: 507}
+_ERROR_TEMPLATES = {
+    400: 400,
+    403: 403,
+    404: 404,
+    405: 405,
+    409: 409,
+    413: 400,
+    422: 400,
+    429: 429,
+    507: 507,
+}
 NO_ROOM_MESSAGE = (
     "The service has no room to save what you sent, so nothing was saved. Try again later, or"
     " tell the service's administrator"
@@ -155,7 +165,10 @@ def _error_page(
 
 
 def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return _error_page(request, exc.status_code, exc.message, **exc.extra)
+    response = _error_page(request, exc.status_code, exc.message, **exc.extra)
+    if isinstance(exc, TooBusy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _os_error(request: Request[Any, Any, Any], exc: OSError) -> Response[Any]:

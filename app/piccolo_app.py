@@ -15,6 +15,7 @@ from app.league_tables.tables import LeagueTable
 from app.moderation.tables import Assignment, Decision, Moderation
 from app.notifications.tables import Notification, NotificationAttempt, ReminderChoice
 from app.organisations.tables import Organisation
+from app.reports.tables import RenderedReport
 
 # Parents before children: the order tables are created in tests and listed in migrations.
 TABLES = [
@@ -41,6 +42,7 @@ TABLES = [
     ReminderChoice,
     PlanAction,
     ActionProgress,
+    RenderedReport,
 ]
 
 APP_CONFIG = AppConfig(

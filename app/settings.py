@@ -73,6 +73,7 @@ class Settings:
     session_absolute_hours: int = 12
     signing_key: Path | None = None  # CHARTER_SIGNING_KEY: PEM key that signs certificate PDFs
     signing_cert: Path | None = None  # CHARTER_SIGNING_CERT: its PEM certificate
+    signing_key_password: str | None = None  # CHARTER_SIGNING_KEY_PASSWORD (PKCS#12 or PEM)
     email: str = "none"  # CHARTER_EMAIL: none (keep the outbox, send nothing), smtp or notify
     smtp_url: str = field(default="", repr=False)  # CHARTER_SMTP_URL: smtp://user:pw@host:port
     email_from: str = "charter@localhost"  # CHARTER_EMAIL_FROM: envelope and From header
@@ -173,6 +174,7 @@ class Settings:
             oidc_issuer=env.get("CHARTER_OIDC_ISSUER", "").strip(),
             oidc_client_id=env.get("CHARTER_OIDC_CLIENT_ID", "").strip(),
             oidc_client_secret=env.get("CHARTER_OIDC_CLIENT_SECRET", ""),
+            signing_key_password=env.get("CHARTER_SIGNING_KEY_PASSWORD") or None,
         )
 
 

@@ -3,7 +3,9 @@ revoke, and list the reviews that are coming due."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -54,7 +56,7 @@ def parse_id(ref: str | UUID) -> UUID:
 
 def _columns() -> list[Any]:
     return [
-        *Certificate.all_columns(exclude=[Certificate.pdf]),
+        *Certificate.all_columns(exclude=[Certificate.pdf, Certificate.pdf_sha256]),
         Certificate.issued_to.as_alias("organisation_name"),
         Certificate.organisation.name.as_alias("organisation_name_now"),
         Certificate.organisation.slug.as_alias("organisation_slug"),
@@ -104,9 +106,18 @@ def public(row: dict[str, Any], on: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-async def issue(actor: Any, assessment_id: UUID) -> dict[str, Any]:
+async def issue(
+    actor: Any, assessment_id: UUID, settings: Settings | None = None
+) -> dict[str, Any]:
     """Issue the certificate for a concluded assessment's award, inside the caller's transaction
-    (the decision's) if there is one. Issuing twice returns the certificate already issued."""
+    (the decision's) if there is one. Issuing twice returns the certificate already issued.
+    The base address in force and the moment of issue are kept for `seal`, which renders and
+    signs it (after the transaction: a render holds no database lock)."""
+    settings = settings or Settings.from_env()
+    try:
+        signing.require_configured(settings)
+    except signing.SigningNotConfigured as exc:
+        raise Conflict(str(exc)) from None
     async with db.transaction():
         assessment = (
             await Assessment.select(
@@ -137,8 +148,11 @@ async def issue(actor: Any, assessment_id: UUID) -> dict[str, Any]:
             row = await _load(existing["id"])
             return {**public(row), "review_due_on": row["review_due_on"].isoformat()}
         _, framework = await framework_for(assessment["framework_version"])
-        issued = today()
+        issued_at = dt.datetime.now(dt.UTC)
+        issued = issued_at.astimezone(LONDON).date()
         certificate = Certificate(
+            issued_at=issued_at,
+            base_url=settings.base_url.rstrip("/"),
             assessment=assessment_id,
             organisation=assessment["organisation"],
             issued_to=await _name_of(assessment["organisation"]),
@@ -172,8 +186,8 @@ async def show(ref: str | UUID) -> dict[str, Any]:
     return public(await _load(parse_id(ref)))
 
 
-def verify_url(settings: Settings, certificate_id: UUID | str) -> str:
-    return f"{settings.base_url.rstrip('/')}/verify/{certificate_id}"
+def verify_url(base_url: str, certificate_id: UUID | str) -> str:
+    return f"{base_url.rstrip('/')}/verify/{certificate_id}"
 
 
 def certificate_html(row: dict[str, Any], url: str) -> str:
@@ -193,9 +207,50 @@ def certificate_html(row: dict[str, Any], url: str) -> str:
     )
 
 
+def signing_time(row: dict[str, Any]) -> dt.datetime:
+    """When the certificate was issued; noon of its issue day for those issued before the moment
+    was kept."""
+    if row["issued_at"] is not None:
+        return row["issued_at"]
+    return dt.datetime.combine(row["issued_on"], dt.time(12), LONDON)
+
+
+async def seal(settings: Settings, ref: str | UUID) -> bytes:
+    """Render and sign the certificate once, with the base address and the signing time of its
+    issue, and keep it: every later download answers these bytes. Two at once may both render;
+    only the first one's bytes are kept."""
+    certificate_id = parse_id(ref)
+    stored = (
+        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
+    )
+    if stored is None:
+        raise NotFound("No certificate has this number")
+    if stored["pdf"]:
+        return bytes(stored["pdf"])
+    row = await _load(certificate_id)
+    found = signing.credentials(settings)
+    html = certificate_html(row, verify_url(row["base_url"] or settings.base_url, certificate_id))
+    data = await pdf.run(signing.render_and_sign, html, ASSETS, found, signing_time(row))
+    async with db.transaction():
+        await Certificate.update(
+            {Certificate.pdf: data, Certificate.pdf_sha256: hashlib.sha256(data).hexdigest()}
+        ).where((Certificate.id == certificate_id) & Certificate.pdf.is_null())
+    stored = (
+        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
+    )
+    return bytes(stored["pdf"]) if stored and stored["pdf"] else data
+
+
+async def seal_pending(settings: Settings) -> int:
+    """Seal every certificate not sealed yet (issued before this release, or whose seal failed);
+    how many there were."""
+    rows = await Certificate.select(Certificate.id).where(Certificate.pdf.is_null())
+    await asyncio.gather(*(seal(settings, r["id"]) for r in rows))
+    return len(rows)
+
+
 async def pdf_of(settings: Settings, ref: str | UUID) -> tuple[str, bytes]:
-    """(file name, signed PDF). Rendered and signed on the first download, then kept: every later
-    download answers the stored bytes, so a signed certificate never changes."""
+    """(file name, signed PDF): the bytes sealed at issue (sealed now if that failed)."""
     certificate_id = parse_id(ref)
     row = await _load(certificate_id)
     if row["revoked_at"] is not None:
@@ -203,24 +258,7 @@ async def pdf_of(settings: Settings, ref: str | UUID) -> tuple[str, bytes]:
             f"Certificate {certificate_id} was revoked on {public(row)['revoked_on']}: "
             f"{row['revoked_reason']}. See /verify/{certificate_id}"
         )
-    filename = f"certificate-{certificate_id}.pdf"
-    stored = (
-        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
-    )
-    if stored and stored["pdf"]:
-        return filename, bytes(stored["pdf"])
-    key, cert = signing.credentials(settings)
-    html = certificate_html(row, verify_url(settings, certificate_id))
-    data = await pdf.run(signing.render_and_sign, html, ASSETS, key, cert)
-    async with db.transaction():
-        # Two first downloads at once may both render; only the first one's bytes are kept.
-        await Certificate.update({Certificate.pdf: data}).where(
-            (Certificate.id == certificate_id) & Certificate.pdf.is_null()
-        )
-    stored = (
-        await Certificate.select(Certificate.pdf).where(Certificate.id == certificate_id).first()
-    )
-    return filename, bytes(stored["pdf"]) if stored else data
+    return f"certificate-{certificate_id}.pdf", await seal(settings, certificate_id)
 
 
 def check_reason(reason: str | None) -> str:

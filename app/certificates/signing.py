@@ -1,21 +1,25 @@
 """The service's signing key and PAdES signatures on certificate PDFs (pyHanko).
 
-Configuration (PEM file paths, set together):
-  CHARTER_SIGNING_KEY   the private key (unencrypted PEM; RSA or EC)
-  CHARTER_SIGNING_CERT  its X.509 certificate (PEM)
+Configuration:
+  CHARTER_SIGNING_KEY           a PEM private key (RSA or EC), or a PKCS#12 file (.p12/.pfx)
+  CHARTER_SIGNING_CERT          the PEM key's X.509 certificate (not needed with PKCS#12)
+  CHARTER_SIGNING_KEY_PASSWORD  the PKCS#12 file's (or the PEM key's) password, if it has one
 Without them a self-signed EC P-256 key and certificate are generated on first use into
 `<CHARTER_VAR_DIR>/signing/` (key.pem mode 0600, cert.pem): enough to show a PDF was not
-altered; a production service should configure a certificate people already trust.
+altered. In production (a CHARTER_BASE_URL that is https://) no certificate is issued
+without a configured key: see `require_configured`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,23 +31,92 @@ SELF_SIGNED_NAME = "Charter certificate signing (self-signed)"
 SELF_SIGNED_YEARS = 10
 
 
+PKCS12_SUFFIXES = (".p12", ".pfx")
+
+
 class SigningNotConfigured(RuntimeError):
     pass
 
 
-def credentials(settings: Settings) -> tuple[Path, Path]:
-    """(key path, certificate path): the configured pair, else the generated one."""
+@dataclass(frozen=True)
+class Credentials:
+    """Where the signing key is: a PEM key and certificate, or one PKCS#12 file (cert None)."""
+
+    key: Path
+    cert: Path | None = None
+    password: str | None = None
+
+    @property
+    def pkcs12(self) -> bool:
+        return self.cert is None
+
+
+def is_production(settings: Settings) -> bool:
+    """Production is a service people reach over https: its CHARTER_BASE_URL is https://."""
+    return settings.https
+
+
+def require_configured(settings: Settings) -> None:
+    """In production a certificate is signed only with a key the operator configured: a key
+    generated into one machine's var/ would differ between servers and vanish with the disk."""
+    if is_production(settings) and settings.signing_key is None:
+        raise SigningNotConfigured(
+            "Certificates cannot be issued: this service runs in production (its "
+            "CHARTER_BASE_URL is https://) without a signing key. Set CHARTER_SIGNING_KEY (a PEM "
+            "key with CHARTER_SIGNING_CERT, or a PKCS#12 file) and start it again"
+        )
+
+
+def credentials(settings: Settings) -> Credentials:
+    """The configured key, else the generated pair."""
     key, cert = settings.signing_key, settings.signing_cert
-    if key or cert:
-        if not (key and cert):
+    if key is None and cert is None:
+        made_key, made_cert = generated_credentials(settings.var_dir / "signing")
+        return Credentials(made_key, made_cert)
+    if key is None:
+        raise SigningNotConfigured("CHARTER_SIGNING_CERT is set without CHARTER_SIGNING_KEY")
+    if not Path(key).is_file():
+        raise SigningNotConfigured(f"CHARTER_SIGNING_KEY names {key}, which is not a readable file")
+    password = settings.signing_key_password
+    if cert is None:
+        if Path(key).suffix.lower() not in PKCS12_SUFFIXES:
             raise SigningNotConfigured(
-                "Set both CHARTER_SIGNING_KEY and CHARTER_SIGNING_CERT, or neither"
+                "CHARTER_SIGNING_KEY is a PEM key: set CHARTER_SIGNING_CERT to its certificate, "
+                "or give a PKCS#12 file (.p12 or .pfx)"
             )
-        for name, path in (("CHARTER_SIGNING_KEY", key), ("CHARTER_SIGNING_CERT", cert)):
-            if not Path(path).is_file():
-                raise SigningNotConfigured(f"{name} names {path}, which is not a readable file")
-        return Path(key), Path(cert)
-    return generated_credentials(settings.var_dir / "signing")
+        return Credentials(Path(key), None, password)
+    if not Path(cert).is_file():
+        raise SigningNotConfigured(
+            f"CHARTER_SIGNING_CERT names {cert}, which is not a readable file"
+        )
+    return Credentials(Path(key), Path(cert), password)
+
+
+def certificate_pem(found: Credentials) -> bytes:
+    """The signing certificate (public), as PEM: what the verify pages publish."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    if found.cert is not None:
+        return x509.load_pem_x509_certificate(found.cert.read_bytes()).public_bytes(
+            serialization.Encoding.PEM
+        )
+    password = found.password.encode() if found.password else None
+    _, cert, _ = pkcs12.load_key_and_certificates(found.key.read_bytes(), password)
+    if cert is None:
+        raise SigningNotConfigured(f"The PKCS#12 file {found.key} holds no certificate")
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def fingerprint(pem: bytes) -> str:
+    """The certificate's SHA-256 fingerprint as people compare it: AB:CD:..."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def generated_credentials(directory: Path) -> tuple[Path, Path]:
@@ -98,7 +171,8 @@ def _self_signed() -> tuple[bytes, bytes]:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
+        # Well before now: a back-dated (demo) certificate is signed at its issue time.
+        .not_valid_before(now - dt.timedelta(days=365 * SELF_SIGNED_YEARS))
         .not_valid_after(now + dt.timedelta(days=365 * SELF_SIGNED_YEARS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(usage, critical=True)
@@ -115,33 +189,49 @@ def _self_signed() -> tuple[bytes, bytes]:
 
 
 @cache
-def _signer(key: str, cert: str, _stamp: tuple[float, float]) -> Any:
+def _signer(found: Credentials, _stamp: tuple[float, ...]) -> Any:
     from pyhanko.sign import signers
 
-    return signers.SimpleSigner.load(key, cert)
+    password = found.password.encode() if found.password else None
+    if found.cert is None:
+        return signers.SimpleSigner.load_pkcs12(str(found.key), passphrase=password)
+    return signers.SimpleSigner.load(str(found.key), str(found.cert), key_passphrase=password)
 
 
-def sign(document: bytes, key: Path, cert: Path) -> bytes:
-    """A PAdES (B-B) signature over the whole PDF, as an incremental update."""
+def _stamp(found: Credentials) -> tuple[float, ...]:
+    return tuple(p.stat().st_mtime for p in (found.key, found.cert) if p is not None)
+
+
+def sign(document: bytes, found: Credentials, signed_at: dt.datetime | None = None) -> bytes:
+    """A PAdES (B-B) signature over the whole PDF, as an incremental update, its signing time
+    `signed_at` (the certificate's issue time) rather than the moment it runs."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
-    signer = _signer(str(key), str(cert), (key.stat().st_mtime, cert.stat().st_mtime))
+    signer = _signer(found, _stamp(found))
     if signer is None:
-        raise SigningNotConfigured(f"Could not load the signing key {key} with certificate {cert}")
+        raise SigningNotConfigured(f"Could not load the signing key {found.key}")
     metadata = signers.PdfSignatureMetadata(
         field_name="CharterSignature",
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason="Certificate issued by Charter",
     )
-    out = signers.PdfSigner(metadata, signer=signer).sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(document))
-    )
+
+    class SignedAt(signers.PdfSigner):
+        def init_signing_session(self, *args: Any, **kwargs: Any) -> Any:
+            session = super().init_signing_session(*args, **kwargs)
+            if signed_at is not None:
+                session.system_time = signed_at
+            return session
+
+    out = SignedAt(metadata, signer=signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(document)))
     return bytes(out.getbuffer())
 
 
-def render_and_sign(html: str, assets: Path, key: Path, cert: Path) -> bytes:
+def render_and_sign(
+    html: str, assets: Path, found: Credentials, signed_at: dt.datetime | None = None
+) -> bytes:
     """The whole certificate job for one worker: lay out the PDF, then sign it."""
-    return sign(pdf.render_sync(html, assets), key, cert)
+    return sign(pdf.render_sync(html, assets), found, signed_at)

@@ -23,4 +23,7 @@ class Certificate(Table):
     revoked_at = Timestamptz(null=True, default=None)
     revoked_reason = Text(null=True, default=None)
     revoked_by = ForeignKey(User, null=True)
-    pdf = Bytea(null=True, default=None)  # rendered once, signed, then served unchanged
+    issued_at = Timestamptz(null=True, default=None)  # the moment of issue: the signing time
+    base_url = Varchar(length=500, default="")  # the address in force at issue, in its links
+    pdf = Bytea(null=True, default=None)  # rendered and signed at issue, then served unchanged
+    pdf_sha256 = Varchar(length=64, null=True, default=None, index=True)  # finds an upload

@@ -246,13 +246,13 @@ async def _play(cast: Cast, play: Play, settings: Settings) -> None:
     await moderation.complete(assessor, view.id)
     decider = cast.people[r.decider]
     if r.referred:
-        await decision.decide(decider, view.id, "refer_back", r.referred)
+        await decision.decide(decider, view.id, "refer_back", r.referred, settings)
         code = r.referred_element
         await _moderate(cast, play, code, play.marks.moderated[code], texts.RATIONALE_REVISIT)
         await moderation.complete(assessor, view.id)
     if r.ends == "moderated":
         return
-    await decision.decide(decider, view.id, "confirm", texts.CONFIRM_NOTE)
+    await decision.decide(decider, view.id, "confirm", texts.CONFIRM_NOTE, settings)
 
 
 # --- the whole story ---------------------------------------------------------------------------
@@ -342,4 +342,7 @@ async def fill(settings: Settings, now: dt.datetime | None = None) -> Summary:
         await _revoke(cast, now)
         await _publish_tables(cast, now)
         await reminders.run(today=now.astimezone(LONDON).date(), now=now)
-        return await summary.collect(settings, now.astimezone(LONDON).date())
+        told = await summary.collect(settings, now.astimezone(LONDON).date())
+    # Signed once back-dated, so each certificate's signing time is its issue time.
+    await certificates.seal_pending(settings)
+    return told

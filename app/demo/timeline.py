@@ -127,10 +127,12 @@ async def backdate(
         ).where(Notification.id == row["id"])
 
     if assessment["concluded_at"] is not None:
-        issued = clock(assessment["concluded_at"]).astimezone(LONDON).date()
+        issued_at = clock(assessment["concluded_at"])
+        issued = issued_at.astimezone(LONDON).date()
         terms_of = framework.certificate
         await Certificate.update(
             {
+                Certificate.issued_at: issued_at,
                 Certificate.issued_on: issued,
                 Certificate.expires_on: terms.add_months(issued, terms_of.validity_months),
                 Certificate.review_due_on: terms.add_months(issued, terms_of.review_months),

@@ -114,7 +114,13 @@ class ModerationController(Controller):
     ) -> dict[str, Any]:
         """A lead assessor who did not moderate it confirms (award and certificate) or refers
         the assessment back to its assessor."""
-        return await decision.decide(current_actor(request), assessment_id, data.outcome, data.note)
+        return await decision.decide(
+            current_actor(request),
+            assessment_id,
+            data.outcome,
+            data.note,
+            request.app.state.settings,
+        )
 
     @get("/calibration")
     async def assessment_calibration(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,8 @@ from app.moderation.rules import TEXT_LIMIT
 from app.moderation.service import moderated_answers
 from app.moderation.tables import Assignment, Decision, Moderation
 from app.notifications import outbox
+from app.reports.pdf import RenderFailed
+from app.settings import Settings
 
 OUTCOMES = {"confirm": Action.DECIDE_CONFIRM, "refer_back": Action.DECIDE_REFER_BACK}
 NOT_INDEPENDENT = (
@@ -31,6 +34,8 @@ NOT_INDEPENDENT = (
     "certification decision: the lead assessor who decides must not be an assessor who "
     "moderated it. Ask another lead assessor to decide."
 )
+
+log = logging.getLogger("charter")
 
 
 async def took_part(user_id: UUID, assessment_id: UUID) -> bool:
@@ -112,8 +117,17 @@ def _parse(outcome: str, note: str) -> tuple[Action, str]:
     return OUTCOMES[outcome], note
 
 
-async def decide(actor: Actor, assessment_id: UUID, outcome: str, note: str = "") -> dict[str, Any]:
-    """moderated -> concluded (confirm) or in_review (refer_back); answers {award, certificate}."""
+async def decide(
+    actor: Actor,
+    assessment_id: UUID,
+    outcome: str,
+    note: str = "",
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """moderated -> concluded (confirm) or in_review (refer_back); answers {award, certificate}.
+    A certificate is issued in the decision's transaction and sealed (rendered and signed) right
+    after it, unless a caller's transaction is still open (the demo seals after back-dating)."""
+    settings = settings or Settings.from_env()
     action, note = _parse(outcome, note)
     async with db.transaction():
         loaded = await load(actor, assessment_id, lock=True)
@@ -164,8 +178,13 @@ async def decide(actor: Actor, assessment_id: UUID, outcome: str, note: str = ""
                 "moderated_percent": percent,
             },
         )
-        certificate = await certificates.issue(actor, loaded.id) if award else None
+        certificate = await certificates.issue(actor, loaded.id, settings) if award else None
         await outbox.decision_made(loaded.assessment, target, award.label if award else None)
+    if certificate is not None and not db.in_transaction():
+        try:
+            await certificates.seal(settings, certificate["id"])
+        except RenderFailed as exc:  # issued all the same; its first download seals it
+            log.warning("certificate %s issued but not sealed yet: %s", certificate["id"], exc)
     return {
         "id": str(loaded.id),
         "status": target,

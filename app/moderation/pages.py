@@ -197,7 +197,11 @@ class ModerationPages(Controller):
         if not errors:
             try:
                 await decision.decide(
-                    current_actor(request), assessment_id, form.outcome, form.note
+                    current_actor(request),
+                    assessment_id,
+                    form.outcome,
+                    form.note,
+                    request.app.state.settings,
                 )
                 return _see_other(f"{_base(assessment_id)}/decision")
             except Invalid as exc:

@@ -1,7 +1,8 @@
-"""PDF rendering with WeasyPrint, off the event loop: a small process pool, a timeout, no network.
+"""PDF rendering with WeasyPrint, off the event loop: a few worker processes, a timeout, no network.
 
 WeasyPrint holds the GIL and is CPU-bound, so a render on the event loop would stall every other
-request; renders run in worker processes instead, each reusing one FontConfiguration. The URL
+request; renders run in worker processes instead, each reusing one FontConfiguration, each ending
+with the web process. The URL
 fetcher serves only the project's own files, so nothing in a document can reach the network or
 read the disk outside them.
 """
@@ -10,12 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
+import ctypes
+import ctypes.util
 import mimetypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -27,7 +33,10 @@ STATIC_DIR = APP_DIR / "web" / "static"
 REPORT_ASSETS = Path(__file__).resolve().parent / "assets"
 
 RENDER_TIMEOUT_SECONDS = 60.0
+START_TIMEOUT_SECONDS = 60.0
 MAX_WORKERS = max(1, min(2, os.cpu_count() or 1))
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_WATCH_SECONDS = 1.0
 # PDF/UA-1: tagged, with a title and language, so screen readers can read it.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 
@@ -120,66 +129,162 @@ def page_count_sync(html: str, assets: Path = REPORT_ASSETS) -> int:
     return len(document.render(font_config=_font_configuration(), **PDF_OPTIONS).pages)
 
 
-def _warm_up() -> None:
+def _die_with(parent: int) -> None:
+    """Make this worker end when the web process does, however it ends (SIGTERM, kill -9).
+
+    Linux sends PR_SET_PDEATHSIG's signal when the parent goes; elsewhere, and in case the parent
+    went before the call, a thread watches for being re-parented."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        os._exit(0)
+
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _worker_main(conn: Connection, parent: int) -> None:
+    """A worker's life: load WeasyPrint once, say so, then run one job at a time until told to
+    stop or the web process goes."""
+    _die_with(parent)
     import weasyprint  # noqa: F401  (import once per worker, not on the first request)
 
     _font_configuration()
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        job, args = message
+        try:
+            conn.send(("ok", job(*args)))
+        except Exception as exc:  # the job's failure is the caller's to hear about
+            conn.send(("error", exc))
 
 
 # --- in the web process ------------------------------------------------------------------------
 
-_pool: ProcessPoolExecutor | None = None
 
+class _Worker:
+    """One render process and the parent's end of its pipe; it runs one job at a time."""
 
-def _executor() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        # spawn, not fork: the web process has threads and open database connections.
-        _pool = ProcessPoolExecutor(
-            max_workers=MAX_WORKERS,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm_up,
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")  # not fork: the web process has threads
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, os.getpid()), name="charter-render", daemon=True
         )
-    return _pool
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        if not self.ready:
+            if not self.conn.poll(START_TIMEOUT_SECONDS):
+                raise EOFError("the renderer did not start")
+            self.conn.recv()
+            self.ready = True
+
+    def call(self, job: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+        self.conn.send((job, args))
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+            self.process.join(timeout=2)
+        self.kill()
 
 
-def _discard_pool() -> None:
-    """Stop every worker now: one is stuck past its timeout and cannot be cancelled otherwise."""
-    global _pool
-    pool, _pool = _pool, None
-    if pool is None:
-        return
-    # ProcessPoolExecutor has no public way to kill a busy worker before Python 3.14.
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+_idle: list[_Worker] = []
+_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots.clear()  # a new event loop (tests start several); workers outlive loops
+        _slots[loop] = asyncio.Semaphore(MAX_WORKERS)
+    return _slots[loop]
+
+
+def waiting() -> int:
+    """How many jobs wait for a free worker in this process now (for load shedding)."""
+    try:
+        slot = _slot()
+    except RuntimeError:
+        return 0
+    return len(getattr(slot, "_waiters", None) or ())
 
 
 def shutdown() -> None:
-    global _pool
-    pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while _idle:
+        _idle.pop().stop()
 
 
 atexit.register(shutdown)
 
 
+def _consume(future: asyncio.Future[Any]) -> None:
+    """A killed worker's pipe fails in its thread after the caller has gone; nobody needs that."""
+    if not future.cancelled():
+        future.exception()
+
+
 async def run(job: Callable[..., T], *args: Any, seconds: float = RENDER_TIMEOUT_SECONDS) -> T:
-    """Run `job(*args)` in the render pool; RenderFailed if it takes longer than `seconds`."""
+    """Run `job(*args)` in a render worker; RenderFailed if it takes longer than `seconds`.
+
+    Only the job itself is timed: waiting for a free worker (and starting one) is not, and a job
+    past its time kills its own worker alone, never another request's render."""
     loop = asyncio.get_running_loop()
-    try:
-        return await asyncio.wait_for(loop.run_in_executor(_executor(), job, *args), seconds)
-    except TimeoutError as exc:
-        _discard_pool()
-        raise RenderFailed(f"Rendering the document took longer than {seconds:g} seconds") from exc
-    except BrokenProcessPool as exc:
-        _discard_pool()
-        raise RenderFailed("The document renderer stopped unexpectedly; try again") from exc
+    async with _slot():
+        worker = _idle.pop() if _idle else _Worker()  # started on the loop's thread (PDEATHSIG)
+        try:
+            await loop.run_in_executor(None, worker.wait_ready)
+        except (EOFError, OSError) as exc:
+            worker.kill()
+            raise RenderFailed("The document renderer could not start; try again") from exc
+        except BaseException:
+            worker.kill()
+            raise
+        call = loop.run_in_executor(None, worker.call, job, args)
+        call.add_done_callback(_consume)
+        try:
+            kind, value = await asyncio.wait_for(asyncio.shield(call), seconds)
+        except TimeoutError as exc:
+            worker.kill()
+            raise RenderFailed(
+                f"Rendering the document took longer than {seconds:g} seconds"
+            ) from exc
+        except (EOFError, OSError) as exc:
+            worker.kill()
+            raise RenderFailed("The document renderer stopped unexpectedly; try again") from exc
+        except asyncio.CancelledError:
+            worker.kill()  # the request went away; its worker may be mid-job, so it cannot be reused
+            raise
+        _idle.append(worker)
+    if kind == "error":
+        raise value
+    return value
 
 
 async def render(
     html: str, assets: Path = REPORT_ASSETS, seconds: float = RENDER_TIMEOUT_SECONDS
 ) -> bytes:
-    """Render HTML to tagged PDF bytes in the pool, without blocking the event loop."""
+    """Render HTML to tagged PDF bytes in a worker, without blocking the event loop."""
     return await run(render_sync, html, assets, seconds=seconds)

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from app import db
 from app.accounts.actor import Actor
 from app.accounts.policy import can_see_assessment
 from app.actions import service as actions
 from app.actions.tables import ActionProgress, PlanAction
 from app.assessments.tables import Assessment, Response
 from app.certificates.tables import Certificate
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, TooBusy
 from app.frameworks.service import framework_for
 from app.league_tables.tables import LeagueTable
 from app.moderation.tables import Assignment, Moderation
 from app.organisations.tables import Organisation
 from app.reports import board, pdf
+from app.reports.tables import RenderedReport
 from app.templating import LONDON, environment
 
 CONCLUDED = "concluded"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+RENDERS_PER_PERSON = 2  # different reports one person may have rendering at once
+RENDERS_WAITING = 8  # renders queued for a worker in this process before new ones are refused
+RETRY_AFTER_SECONDS = 10
 
 
 async def _visible_assessment(actor: Actor, assessment_id: UUID) -> dict[str, Any]:
@@ -174,8 +185,80 @@ def report_html(report: board.BoardReport) -> str:
     return environment().get_template("reports/board_report.html").render(report=report)
 
 
-async def board_report_pdf(actor: Actor, assessment_id: UUID) -> tuple[str, bytes]:
-    """(file name, PDF bytes). Rendered on each request: the report says when it was generated."""
-    report = await board_report(actor, assessment_id)
+@functools.cache
+def _layout_hash() -> bytes:
+    """The report's templates and stylesheets: a new release that draws it differently renders
+    it again."""
+    digest = hashlib.sha256()
+    for folder in (TEMPLATES, pdf.REPORT_ASSETS):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.digest()
+
+
+def content_hash(report: board.BoardReport) -> str:
+    """What the report shows, as a hash: its content (a frozen dataclass, whose repr is exact)
+    with the day it is generated left out, and the layout that draws it. Cheaper than its HTML,
+    and worked out on the event loop for every request."""
+    undated = dataclasses.replace(report, generated_on=dt.date.min)
+    return hashlib.sha256(_layout_hash() + repr(undated).encode()).hexdigest()
+
+
+async def _stored(assessment_id: UUID, key: str) -> bytes | None:
+    row = (
+        await RenderedReport.select(RenderedReport.pdf)
+        .where(
+            (RenderedReport.assessment == assessment_id) & (RenderedReport.content_sha256 == key)
+        )
+        .first()
+    )
+    return bytes(row["pdf"]) if row else None
+
+
+async def _render_and_keep(report: board.BoardReport, assessment_id: UUID, key: str) -> bytes:
     data = await pdf.render(report_html(report))
-    return f"board-report-{assessment_id}.pdf", data
+    async with db.transaction():
+        # Another process may have kept the same rendering meanwhile: the latest one wins.
+        await RenderedReport.delete().where(RenderedReport.assessment == assessment_id)
+        await RenderedReport(assessment=assessment_id, content_sha256=key, pdf=data).save()
+    return data
+
+
+# Renders in progress in this process: by content hash (asked twice, rendered once) and by person.
+_flights: dict[str, asyncio.Future[bytes]] = {}
+_renders_by: collections.Counter[UUID] = collections.Counter()
+
+
+def _start(actor: Actor, report: board.BoardReport, assessment_id: UUID, key: str) -> Any:
+    if _renders_by[actor.id] >= RENDERS_PER_PERSON or pdf.waiting() >= RENDERS_WAITING:
+        raise TooBusy(
+            "Board reports are being prepared for you already. This one will be ready shortly",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    _renders_by[actor.id] += 1
+    flight = asyncio.ensure_future(_render_and_keep(report, assessment_id, key))
+    _flights[key] = flight
+
+    def done(_: asyncio.Future[bytes]) -> None:
+        _flights.pop(key, None)
+        _renders_by[actor.id] -= 1
+        if _renders_by[actor.id] <= 0:
+            del _renders_by[actor.id]
+
+    flight.add_done_callback(done)
+    return flight
+
+
+async def board_report_pdf(actor: Actor, assessment_id: UUID) -> tuple[str, bytes]:
+    """(file name, PDF bytes). Rendered once for what it shows, then kept: asking again answers the
+    kept bytes; asking while it renders waits for the same render. TooBusy when this person has
+    RENDERS_PER_PERSON renders in progress already (or too many wait here)."""
+    report = await board_report(actor, assessment_id)
+    key = content_hash(report)
+    filename = f"board-report-{assessment_id}.pdf"
+    data = await _stored(assessment_id, key)
+    if data is not None:
+        return filename, data
+    flight = _flights.get(key) or _start(actor, report, assessment_id, key)
+    # Shielded: a person who gives up does not cancel the render others wait for.
+    return filename, await asyncio.shield(flight)

@@ -59,14 +59,15 @@ class Server:
             **self.extra_env,
         }
 
-    def seed(self) -> dict[str, Any]:
-        """Migrate and fill the database (tests/hostile/fault_seed.py); its JSON summary."""
+    def seed(self, module: str = "tests.hostile.fault_seed") -> dict[str, Any]:
+        """Migrate and fill the database (by default tests/hostile/fault_seed.py); its JSON
+        summary."""
         done = subprocess.run(
-            [sys.executable, "-m", "tests.hostile.fault_seed"],
+            [sys.executable, "-m", module],
             cwd=REPO,
             env=self.env(),
             capture_output=True,
-            timeout=60,
+            timeout=120,
             check=False,
         )
         assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
@@ -118,6 +119,19 @@ class Server:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
+
+    def children(self) -> list[int]:
+        """The ids of the processes the server started (its PDF renderers), from /proc."""
+        assert self.process is not None
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def log(self) -> str:
         path = self.home / "server.log"
