@@ -12,7 +12,13 @@ from httpx import Response as HttpResponse
 from app.assessments.tables import Response, ResponseEvidence
 from app.evidence.tables import Evidence
 from app.moderation.tables import Assignment
-from tests.factories import csrf_token, make_user, web_sign_in
+from tests.factories import (
+    csrf_token,
+    make_assessment,
+    make_organisation,
+    make_user,
+    web_sign_in,
+)
 from tests.moderation.support import assign, build_assessment, make_team, small_framework, submitted
 
 
@@ -287,3 +293,24 @@ async def test_moderation_overview_shows_each_elements_statement_beside_its_code
     assert " ".join(cell.get_text(" ", strip=True).split()).startswith(
         "LEAD.1.1 Leaders publish a vision."
     )
+
+
+async def test_an_assessors_open_assignments_come_before_the_finished_ones(
+    client: AsyncClient,
+) -> None:
+    fw = await small_framework()
+    assessor = await make_user("assessor")
+    done = await make_organisation(name="Office Long Since Done")
+    waiting = await make_organisation(name="Office Still Waiting")
+    await make_assessment(done, "concluded", fw, default_score=2, assessor=assessor)
+    await make_assessment(waiting, "in_review", fw, default_score=2, assessor=assessor)
+    await web_sign_in(client, assessor)
+    soup = page(await client.get("/moderation/assigned"))
+    tables = [
+        (t.caption.get_text(strip=True), [a.get_text(strip=True) for a in t.select("tbody a")])
+        for t in soup.select("table")
+    ]
+    assert tables == [
+        ("Your open assignments, oldest first", ["Office Still Waiting"]),
+        ("Moderated and concluded", ["Office Long Since Done"]),
+    ]
