@@ -22,6 +22,7 @@ from typing import Any
 from piccolo.columns import Column
 
 from app import db
+from app.accounts.tables import User
 from app.notifications import emails
 from app.notifications.senders import Email, GiveUp, Sender, TryAgain, sender_for
 from app.notifications.tables import Notification, NotificationAttempt
@@ -133,6 +134,11 @@ def email_of(row: dict[str, Any], base_url: str) -> Email:
     )
 
 
+async def _still_active(user_id: Any) -> bool:
+    """A person deactivated after an email was written to them never gets it."""
+    return await User.exists().where((User.id == user_id) & User.active.eq(True))
+
+
 async def _send_one(
     settings: Settings, sender: Sender, row: dict[str, Any], now: dt.datetime | None
 ) -> str:
@@ -140,6 +146,8 @@ async def _send_one(
     error: str | None = None
     final = False
     try:
+        if not await _still_active(row["user"]):
+            raise GiveUp(f"{row['recipient']} was deactivated before it was sent")
         await sender.send(email_of(row, settings.base_url))
     except TryAgain as exc:
         error = str(exc)

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from httpx import AsyncClient
 
+from app.accounts.tables import User
 from app.notifications.sending import DELAYS, MAX_TRIES, send_due
 from app.notifications.tables import Notification, NotificationAttempt
 from app.settings import Settings
@@ -196,3 +197,16 @@ async def test_the_user_and_password_in_the_url_log_in_over_starttls(
         assert (await send_due(smtp_settings(settings, right))).sent == 3
     assert inbox.logged_in == ["relay@dept.gov.uk"] * 3
     assert len(inbox.received) == 3
+
+
+async def test_someone_deactivated_after_an_email_was_written_never_gets_it(
+    client: AsyncClient, settings: Settings
+) -> None:
+    team, _ = await submitted_and_assigned(client)
+    await User.update({User.active: False}).where(User.id == team.assessor["id"])
+    with smtp_server() as (inbox, port):
+        done = await send_due(smtp_settings(settings, f"smtp://127.0.0.1:{port}"))
+    assert (done.sent, done.failed) == (2, 1)
+    assert team.assessor["email"] not in [r for m in inbox.received for r in m.rcpt_tos]
+    (failed,) = [r for r in await outbox() if r["state"] == "failed"]
+    assert failed["last_error"] == f"{team.assessor['email']} was deactivated before it was sent"
