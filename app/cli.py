@@ -428,6 +428,28 @@ def audit_verify(anchor: str | None) -> None:
 
 
 @main.group()
+def evidence() -> None:
+    """Stored evidence files."""
+
+
+@evidence.command("verify")
+def evidence_verify() -> None:
+    """Check every stored evidence file's size and SHA-256; exit 1 naming each mismatch or
+    missing file."""
+    from app.evidence.integrity import verify_all
+    from app.evidence.storage import storage_for
+    from app.settings import Settings
+
+    checked, found = run(verify_all(storage_for(Settings.from_env())))
+    for mismatch in found:
+        click.echo(f"evidence {mismatch.evidence_id} ({mismatch.sha256}): {mismatch.problem}")
+    if found:
+        click.echo(f"{len(found)} of {checked} evidence files do not match their record", err=True)
+        sys.exit(1)
+    click.echo(f"All {checked} evidence files match their recorded size and SHA-256")
+
+
+@main.group()
 def notifications() -> None:
     """The email outbox."""
 

@@ -25,10 +25,10 @@ from app.accounts.roles import ASSESSOR_ROLES
 from app.assessments.tables import Assessment, ResponseEvidence
 from app.audit.service import record
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge
-from app.evidence import content_types
+from app.evidence import content_types, integrity
 from app.evidence.freshness import is_stale
 from app.evidence.staging import NoRoom, Received, Staged, Upload, discard, room_for, stage
-from app.evidence.storage import read_chunks, storage_for
+from app.evidence.storage import storage_for
 from app.evidence.tables import SEARCHED_COLUMNS, Evidence
 from app.evidence.usage import EDITABLE_STATUSES, Usage, usage_rows, uuid_of, uuids_of
 from app.moderation.tables import Assignment
@@ -421,12 +421,14 @@ async def list_for_organisation(
 async def open_file(
     actor: Actor, evidence_id: str | uuid.UUID, *, settings: Settings
 ) -> tuple[dict[str, Any], AsyncIterator[bytes]]:
-    """The item and its bytes as chunks, for whoever may see it."""
+    """The item and its bytes as chunks, for whoever may see it, checked against the recorded
+    size and SHA-256 as they stream (integrity.verified_chunks)."""
     row, used = await _visible(actor, evidence_id)
     store = storage_for(settings)
     if not await anyio.to_thread.run_sync(store.exists, row["sha256"]):
+        await integrity.report(actor, row, "the file is missing")
         raise BlobMissing("The file for this evidence item is missing from storage")
-    return to_dict(row, used), read_chunks(store, row["sha256"])
+    return to_dict(row, used), integrity.verified_chunks(store, row, actor)
 
 
 # --- deleting --------------------------------------------------------------------------------
