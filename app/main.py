@@ -47,6 +47,8 @@ from app.accounts.sign_in import local_path
 from app.accounts.two_factor_pages import TwoFactorPages
 from app.actions import api as actions_api
 from app.actions.pages import ActionPages
+from app.appeals import api as appeals_api
+from app.appeals.pages import AppealPages
 from app.assessments.api import AssessmentsController
 from app.assessments.pages import AssessmentPages, static_router
 from app.audit.api import AuditController
@@ -122,6 +124,9 @@ ROUTE_HANDLERS: list[Any] = [
     actions_api.OrganisationActionsController,
     actions_api.ActionsController,
     ActionPages,
+    appeals_api.AssessmentAppealController,
+    appeals_api.AppealsController,
+    AppealPages,
 ]
 
 

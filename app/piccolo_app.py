@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import ApiToken, RecoveryCode, SessionEntry, SignInAttempt, User
 from app.actions.tables import ActionProgress, PlanAction
+from app.appeals.tables import Appeal
 from app.assessments.tables import Assessment, Response, ResponseEvidence, StatusChange
 from app.audit.tables import AuditRecord
 from app.certificates.tables import Certificate
@@ -43,6 +44,7 @@ TABLES = [
     PlanAction,
     ActionProgress,
     RenderedReport,
+    Appeal,
 ]
 
 APP_CONFIG = AppConfig(

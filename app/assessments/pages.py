@@ -18,6 +18,7 @@ from app.accounts.actor import Actor
 from app.accounts.auth import current_actor, require_user
 from app.accounts.roles import Role
 from app.actions import service as actions
+from app.appeals import service as appeals
 from app.assessments import answers, lifecycle, outcomes, service, views, withdrawal
 from app.assessments.evidence_choices import evidence_choices
 from app.assessments.forms import ElementForm
@@ -206,6 +207,9 @@ class AssessmentPages(Controller):
             can_withdraw=withdrawal.can_withdraw(actor, view),
             withdrawn=await withdrawal.withdrawal_of(view),
             improvements=await actions.improvements(actor, view.row, view.framework),
+            appeals=await appeals.of_assessment(actor, view.row),
+            can_appeal=await appeals.may_lodge(actor, view.row),
+            appeal_closes=appeals.window_closes(view.row["concluded_at"]),
         )
 
     @get("/{assessment_id:uuid}/elements/{code:str}")

@@ -11,6 +11,7 @@ from uuid import UUID
 from app import db
 from app.accounts.actor import Actor
 from app.accounts.policy import is_lead_assessor
+from app.appeals.independence import after_appeal_blocker
 from app.assessments.lifecycle import Action, check
 from app.assessments.results import to_stored
 from app.assessments.scoring import award_for, score
@@ -61,7 +62,7 @@ async def blocker(actor: Actor, loaded: Loaded) -> str | None:
         )
     if await took_part(actor.id, loaded.id):
         return NOT_INDEPENDENT
-    return None
+    return await after_appeal_blocker(actor.id, loaded.id)
 
 
 # Why a lead is not offered "Decide" in the queue: short, for a table cell (the decision page

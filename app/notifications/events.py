@@ -71,6 +71,8 @@ PAGES = {
     Event.ASSESSMENT_RETURNED: "/assessments/{assessment_id}",
     Event.ASSESSMENT_RESUBMITTED: "/moderation/{assessment_id}",
     Event.DECISION_MADE: "/assessments/{assessment_id}",
+    Event.APPEAL_LODGED: "/appeals/{appeal_id}",
+    Event.APPEAL_DECIDED: "/appeals/{appeal_id}",
     Event.CERTIFICATE_EXPIRING: "/verify/{certificate_id}",
     Event.REVIEW_DUE_60: "/verify/{certificate_id}",
     Event.REVIEW_DUE_14: "/verify/{certificate_id}",

@@ -178,3 +178,30 @@ async def decision_made(assessment: dict[str, Any], status: str, award: str | No
         context,
         lambda actor: policy.can_see_assessment(actor, _seen_as(assessment, status)),
     )
+
+
+async def appeal_lodged(assessment: dict[str, Any], appeal_id: UUID) -> int:
+    """Every lead assessor: one of them who took no part must decide it."""
+    context = {**await _assessment_context(assessment), "appeal_id": str(appeal_id)}
+    return await write(
+        Event.APPEAL_LODGED,
+        await lead_assessors(),
+        context,
+        lambda actor: policy.can_see_assessment(actor, assessment),
+    )
+
+
+async def appeal_decided(
+    assessment: dict[str, Any], status: str, appeal_id: UUID, outcome: str
+) -> int:
+    context = {
+        **await _assessment_context(assessment),
+        "appeal_id": str(appeal_id),
+        "outcome": outcome,
+    }
+    return await write(
+        Event.APPEAL_DECIDED,
+        await department(assessment["organisation"], [Role.DEPT_LEAD]),
+        context,
+        lambda actor: policy.can_see_assessment(actor, _seen_as(assessment, status)),
+    )

@@ -141,6 +141,7 @@ class World:
     table: str | None = None
     failed_notification: str | None = None
     action: str | None = None
+    appeal: str | None = None
 
     def values(self, role: str) -> dict[str, Any]:
         """What the matrix's {placeholders} stand for, for a call made as `role`."""
@@ -163,6 +164,7 @@ class World:
             "inactive": text(self.inactive and self.inactive["id"]),
             "failed_notification": text(self.failed_notification),
             "action": text(self.action),
+            "appeal": text(self.appeal),
             "token": text(self.subject_token),
             "own_token": text(self.token_ids.get(role, self.subject_token)),
             "own_session": self.sessions.get(role, self.subject_session),
@@ -217,6 +219,8 @@ async def _build(state: str | None, needs: frozenset[str], signed_in: tuple[str,
         world.certificate = issued["id"]
     if "action" in needs:
         world.action = await _action(world)
+    if "appeal" in needs:
+        world.appeal = await _appeal(world)
     if "table" in needs:
         assert state == "concluded", "a league table needs a concluded assessment"
         form = PublishForm(
@@ -310,6 +314,22 @@ async def _action(world: World) -> str:
         created_by=world.users["dlead"]["id"],
         created_at=now,
         updated_at=now,
+    )
+    await row.save()
+    return str(row.id)
+
+
+async def _appeal(world: World) -> str:
+    """An open appeal against the target assessment's decision."""
+    from app.appeals.tables import Appeal
+
+    assert world.assessment is not None, "an appeal needs an assessment"
+    row = Appeal(
+        assessment=world.assessment["id"],
+        grounds="We disagree",
+        status="open",
+        lodged_by=world.users["dlead"]["id"],
+        lodged_at=dt.datetime.now(dt.UTC),
     )
     await row.save()
     return str(row.id)

@@ -101,6 +101,9 @@ POST   /assessments/{id}/submit            draft      | 401 403 404 404  404 404
 POST   /assessments/{id}/submit            returned   | 401 403 404 403  403 404   200   403  404
 POST   /assessments/{id}/withdraw          draft      | 401 403 404 404  404 404   200   403  404
 POST   /assessments/{id}/withdraw          returned   | 401 403 404 403  403 404   200   403  404
+POST   /assessments/{id}/appeal            concluded  | 401 403 403 403  403 404   201   403  404
+GET    /appeals/{id}                       concluded  | 401 200 404 200  404 404   200   200  404
+POST   /appeals/{id}/decide                concluded  | 401 403 403 403  403 404   403   403  404
 GET    /assessments/{id}/report.pdf        concluded  | 401 200 200 200  200 404   200   200  404
 
 POST   /assessments/{id}/assessors         submitted  | 401 403 404 200  404 404   403   403  404
@@ -166,6 +169,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "PUT /assessments/{id}/moderation/{code}": {"revision": 0, "score": 2},
     "POST /assessments/{id}/return": {"reason": "Please link the board minutes."},
     "POST /organisations/{org}/actions": {"title": "Matrix action", "due_on": "{today}"},
+    "POST /assessments/{id}/appeal": {"grounds": "We disagree with LEAD.1.1"},
+    "POST /appeals/{id}/decide": {"outcome": "dismissed", "note": "The decision stands"},
     "PATCH /actions/{id}": {"status": "in_progress", "progress_note": "Started"},
     "POST /assessments/{id}/withdraw": {"reason": "Started on the wrong standard."},
     "POST /assessments/{id}/decide": {"outcome": "confirm", "note": ""},
@@ -182,6 +187,7 @@ TARGETS = {
     "users": "user",
     "auth": "token",
     "actions": "action",
+    "appeals": "appeal",
 }
 API = "/api/v1"
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
