@@ -84,6 +84,8 @@ from app.web.pages import home
 from app.web.request_gate import MAX_BODY_BYTES, RequestGateMiddleware
 from app.web.request_text import RefuseNulMiddleware
 from app.web.security_headers import security_headers
+from app.workbooks.api import WorkbooksController
+from app.workbooks.pages import WorkbookPages
 
 API_PREFIX = "/api/"
 
@@ -127,6 +129,8 @@ ROUTE_HANDLERS: list[Any] = [
     appeals_api.AssessmentAppealController,
     appeals_api.AppealsController,
     AppealPages,
+    WorkbooksController,
+    WorkbookPages,
 ]
 
 

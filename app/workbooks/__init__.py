@@ -1,0 +1,1 @@
+"""Offline workbooks: an assessment as an .xlsx spreadsheet, downloaded and uploaded back."""
