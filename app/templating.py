@@ -244,6 +244,8 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
         # Templates ship with the code; checking every file's mtime on each render costs CPU.
         auto_reload=os.environ.get("CHARTER_TEMPLATE_RELOAD") == "1",
     )
+    if os.environ.get("CHARTER_TEMPLATE_LOG"):
+        _log_templates(env, Path(os.environ["CHARTER_TEMPLATE_LOG"]))
     env.filters.update(indent=indent, percent=percent, date=govuk_date, datetime=govuk_datetime)
     env.globals.update(
         asset_path=ASSET_PATH,
@@ -253,6 +255,23 @@ def build_environment(app_dir: Path = APP_DIR) -> Environment:
         nav_for=nav_for,
     )
     return env
+
+
+def _log_templates(env: Environment, log: Path) -> None:
+    """For the browser tests only (CHARTER_TEMPLATE_LOG=FILE): append the name of each template
+    the first time it is loaded, so that a test can name the pages that no browser test visits."""
+    seen: set[str] = set()
+    load = env.get_template
+
+    def get_template(name: Any, *args: Any, **kwargs: Any) -> Any:
+        template = load(name, *args, **kwargs)
+        if isinstance(name, str) and name not in seen:
+            seen.add(name)
+            with log.open("a", encoding="utf-8") as f:
+                f.write(name + "\n")
+        return template
+
+    env.get_template = get_template  # type: ignore[method-assign]
 
 
 @cache

@@ -332,3 +332,15 @@ async def reviews_due(actor: Actor, on: dt.date | None = None) -> list[terms.Rev
         .limit(REVIEW_LIST_LIMIT)
     )
     return terms.review_due(rows, on)
+
+
+async def of_organisation(slug: str, limit: int = 20) -> list[dict[str, Any]]:
+    """An organisation's certificates, newest first, as anyone may see them (public()): anyone
+    may check any certificate, and its organisation's public page is where people find it."""
+    rows = await (
+        Certificate.select(*_columns())
+        .where(Certificate.organisation.slug == slug)
+        .order_by(Certificate.issued_on, ascending=False)
+        .limit(limit)
+    )
+    return [public(row) for row in rows]

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from app.accounts.auth import current_actor, require_user
 from app.accounts.policy import can_publish_league_tables
 from app.assessments.scoring import display_percent
+from app.certificates import service as certificates
 from app.errors import Forbidden, Invalid
 from app.league_tables import charts, display, service
 from app.league_tables.distribution import theme_spreads
@@ -153,6 +154,7 @@ class LeagueTablePages(Controller):
     @get("/organisations/{slug:str}")
     async def history(self, slug: str) -> Template:
         history = await service.organisation_history(slug)
+        held = await certificates.of_organisation(slug)
         name = history["organisation"]["name"]
         series = [
             {
@@ -178,6 +180,7 @@ class LeagueTablePages(Controller):
             context={
                 "history": history,
                 "charts": series,
+                "certificates": held,
                 "kind_label": KINDS.get(kind, kind),
             },
         )

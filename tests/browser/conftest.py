@@ -28,6 +28,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+# The live server writes the name of every template it renders here (CHARTER_TEMPLATE_LOG), so
+# that test_zz_every_page_template_visited.py can name the pages no browser test reached.
+TEMPLATE_LOG = "templates-rendered.txt"
 
 
 def _free_port() -> int:
@@ -37,7 +40,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
+def live_server(run_dir: Path) -> Iterator[str]:
     """The base URL of a running Charter, sharing the run's database and secret key."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
@@ -61,6 +64,7 @@ def live_server() -> Iterator[str]:
         **os.environ,
         "CHARTER_BASE_URL": url,
         "CHARTER_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",
+        "CHARTER_TEMPLATE_LOG": str(run_dir / TEMPLATE_LOG),
     }
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
@@ -121,8 +125,8 @@ def _known_govuk_exception(rule: str, node: dict[str, Any]) -> bool:
     )
 
 
-async def assert_accessible(page: Page) -> None:
-    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+async def accessibility_problems(page: Page) -> str:
+    """axe-core's report of the WCAG 2.2 A and AA violations on the page as it is now, or ""."""
     results = await Axe().run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]},
@@ -133,4 +137,10 @@ async def assert_accessible(page: Page) -> None:
         if nodes:
             violations.append({**violation, "nodes": nodes})
     results.response["violations"] = violations
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    return results.generate_report() if results.violations_count else ""
+
+
+async def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    problems = await accessibility_problems(page)
+    assert not problems, f"{page.url}\n{problems}"

@@ -312,3 +312,33 @@ async def test_publisher_revises_a_table_from_its_page(client: AsyncClient) -> N
     assert done.status_code == 303
     old = (await client.get(f"/api/v1/league-tables/{table['id']}")).json()
     assert old["revised_by"]["reason"] == "Corrected a score"
+
+
+async def test_organisation_page_lists_its_certificates_for_anyone_to_check(
+    client: AsyncClient,
+) -> None:
+    from app.templating import govuk_date
+    from tests.certificates.support import issued_certificate
+
+    org, _, certificate = await issued_certificate()
+    issued = govuk_date(certificate["issued_on"])
+    response = await client.get(f"/league-tables/organisations/{org['slug']}")
+    assert response.status_code == 200
+    soup = page(response.text)
+    table = soup.find("caption", string=lambda s: s and "certificates" in s).parent
+    rows = [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in table.select("tbody tr")
+    ]
+    assert rows == [
+        [
+            certificate["award_label"],
+            "Small Service Standard",
+            issued,
+            "Valid",
+            f"Check the {certificate['award_label']} certificate issued on {issued}",
+        ]
+    ]
+    assert table.select_one("a")["href"] == f"/verify/{certificate['id']}"
+    other = await client.get("/league-tables/organisations/nobody")
+    assert other.status_code == 404

@@ -1,0 +1,109 @@
+"""Every page template is visited by a browser test (and so checked by axe-core there): the live
+server logs each template it renders (CHARTER_TEMPLATE_LOG, app/templating.py), and this test,
+which runs after the other browser tests (the zz), names each page template nobody rendered.
+
+A page template is a file under an app/*/templates folder that extends "base.html" and whose
+name does not start with "_" (partials, macros, and the PDF documents, which do not extend the
+page layout, are not pages)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+from app.templating import template_dirs
+from tests.browser.conftest import TEMPLATE_LOG
+
+pytestmark = pytest.mark.browser
+
+BROWSER_TESTS = Path(__file__).parent
+EXTENDS_BASE = re.compile(r"""{%-?\s*extends\s+["']base\.html["']""")
+
+# Not visited by any browser test yet, while the journeys of every role are being written (issue
+# 23). Take a template off this list when a journey reaches it; add none without saying why.
+NOT_YET_VISITED: dict[str, str] = {
+    # Error pages, met only when something goes wrong (a browser test of each would provoke it).
+    "errors/400.html": "a malformed request; no link leads to one",
+    "errors/403.html": "a role refused an action it is not offered",
+    "errors/404.html": "a mistyped address",
+    "errors/405.html": "a method the route does not take",
+    "errors/409.html": "a transition from the wrong state, two browsers at once",
+    "errors/429.html": "too many sign-ins",
+    "errors/500.html": "a server fault",
+    "errors/507.html": "the evidence disk full",
+    "errors/form_refused.html": "a form sent without its CSRF token",
+    # Reached in a journey being written now (issue 23) or by a feature landed without one yet.
+    "accounts/token_created.html": "creating an API token (the admin's and account journeys)",
+    "accounts/oidc_refused.html": "signing in with an organisation's account, refused",
+    "accounts/sign_in_code.html": "two-factor sign-in",
+    "accounts/two_factor.html": "two-factor set-up",
+    "accounts/two_factor_codes.html": "two-factor recovery codes",
+    "accounts/two_factor_set_up.html": "two-factor set-up confirmed",
+    "appeals/index.html": "appeals (issue 25), landed without a browser journey yet",
+    "appeals/lodge.html": "appeals (issue 25), landed without a browser journey yet",
+    "appeals/show.html": "appeals (issue 25), landed without a browser journey yet",
+    "actions/new.html": "action plans (issue 25)",
+    "actions/plan.html": "action plans (issue 25)",
+    "actions/show.html": "action plans (issue 25)",
+    "assessments/conflict.html": "two browsers saving one answer",
+    "assessments/withdraw.html": "withdrawing an assessment",
+    "certificates/revoke.html": "the lead assessor's journey: revoking a certificate",
+    "evidence/delete.html": "deleting an unlinked evidence item",
+    "moderation/calibration_assessment.html": "the lead assessor's journey: calibration",
+    "moderation/return.html": "the assessor's journey: returning an assessment",
+    "notifications/notification.html": "the admin's outbox",
+    "notifications/outbox.html": "the admin's outbox",
+    "notifications/reminders.html": "a person's reminder settings",
+}
+
+
+def page_templates() -> set[str]:
+    found = set()
+    for folder in template_dirs():
+        for path in folder.rglob("*.html"):
+            if not path.name.startswith("_") and EXTENDS_BASE.search(path.read_text()):
+                found.add(path.relative_to(folder).as_posix())
+    return found
+
+
+def missing(pages: set[str], rendered: set[str]) -> set[str]:
+    """Page templates neither rendered nor listed as not visited yet: each fails the test."""
+    return pages - rendered - set(NOT_YET_VISITED)
+
+
+def test_a_template_neither_visited_nor_listed_fails() -> None:
+    assert missing({"web/home.html", "errors/500.html"}, set()) == {"web/home.html"}
+    assert missing({"web/home.html", "errors/500.html"}, {"web/home.html"}) == set()
+
+
+def test_page_templates_are_found_by_the_rule() -> None:
+    pages = page_templates()
+    assert {"web/home.html", "league_tables/show.html", "errors/404.html"} <= pages
+    assert not {n for n in pages if n.rsplit("/", 1)[-1].startswith("_")}
+    assert "league_tables/table_pdf.html" not in pages  # a PDF document, not a page
+    assert set(NOT_YET_VISITED) <= pages, set(NOT_YET_VISITED) - pages
+
+
+def test_every_page_template_is_visited_by_a_browser_test(
+    request: pytest.FixtureRequest, run_dir: Path
+) -> None:
+    ran = {Path(str(item.path)).name for item in request.session.items}
+    modules = {p.name for p in BROWSER_TESTS.glob("test_*.py")}
+    if not modules <= ran:
+        pytest.skip("run the whole of tests/browser to learn which pages its tests visit")
+    log = run_dir / TEMPLATE_LOG
+    rendered = set(log.read_text().split()) if log.exists() else set()
+    unvisited = page_templates() - rendered
+    assert not missing(page_templates(), rendered), (
+        "No browser test visits these page templates (or NOT_YET_VISITED lists them): "
+        + ", ".join(sorted(missing(page_templates(), rendered)))
+    )
+    visited_now = set(NOT_YET_VISITED) - unvisited
+    if visited_now:
+        warnings.warn(
+            "Visited now, take off NOT_YET_VISITED: " + ", ".join(sorted(visited_now)),
+            stacklevel=1,
+        )
