@@ -17,7 +17,7 @@ class NotificationsController(Controller):
     tags = ["notifications"]
     guards = [require_user]
 
-    @get("/", responses=error_responses(403))
+    @get("/", responses=error_responses(403, 422))
     async def list_notifications(
         self,
         request: Request[Any, Any, Any],
@@ -26,7 +26,12 @@ class NotificationsController(Controller):
         ] = None,
         page: Annotated[
             int,
-            QueryParameter(name="page", ge=1, description="1 for the newest 50, 2 for the next"),
+            QueryParameter(
+                name="page",
+                ge=1,
+                le=service.MAX_PAGE,
+                description="1 for the newest 50, 2 for the next",
+            ),
         ] = 1,
     ) -> list[dict[str, Any]]:
         """Administrators: the email outbox, newest first, 50 a page: each email's event,

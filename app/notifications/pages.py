@@ -21,7 +21,8 @@ def _see_other(path: str) -> Redirect:
 
 
 def _page_number(value: str) -> int:
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    number = int(value) if value.isdigit() and len(value) < 7 else 1
+    return min(max(number, 1), service.MAX_PAGE)
 
 
 class OutboxPages(Controller):

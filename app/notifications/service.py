@@ -12,11 +12,12 @@ from app import db
 from app.accounts import policy
 from app.accounts.actor import Actor
 from app.audit.service import record
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.notifications.events import label
 from app.notifications.tables import Notification, NotificationAttempt, ReminderChoice
 
 PER_PAGE = 50
+MAX_PAGE = 20_000  # a million emails back: further is no page anyone reads
 STATES = ("pending", "sent", "failed")
 ADMINS_ONLY = "Only an administrator can see the outbox"
 NOT_FOUND = "No notification with that id"
@@ -57,7 +58,14 @@ def _allowed(actor: Actor) -> None:
 async def outbox(actor: Actor, page: int = 1, state: str | None = None) -> OutboxPage:
     """Administrators: the outbox newest first, PER_PAGE at a time, of one state or all."""
     _allowed(actor)
-    where = Notification.state == state if state in STATES else None
+    problems = {}
+    if state is not None and state not in STATES:
+        problems["state"] = f"The state must be pending, sent or failed, not '{state}'"
+    if not 1 <= page <= MAX_PAGE:
+        problems["page"] = f"The page must be a whole number from 1 to {MAX_PAGE:,}"
+    if problems:
+        raise Invalid(problems)
+    where = Notification.state == state if state is not None else None
     query = Notification.select(
         Notification.id,
         Notification.event,
@@ -77,7 +85,7 @@ async def outbox(actor: Actor, page: int = 1, state: str | None = None) -> Outbo
         query.order_by(Notification.created_at, ascending=False)
         .order_by(Notification.id, ascending=False)
         .limit(PER_PAGE)
-        .offset((max(page, 1) - 1) * PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
     by_state = await Notification.raw(
         f"SELECT state, COUNT(*) AS n FROM {Notification._meta.tablename} GROUP BY state"  # noqa: S608

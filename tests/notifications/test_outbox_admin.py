@@ -53,6 +53,12 @@ async def test_the_api_lists_the_outbox_newest_first_for_admins_only(
         "sent_at": None,
     }
     assert {r["state"] for r in rows} == {"sent", "failed"}
+    unknown = await client.get(f"{API}?state=bounced", headers=await bearer(admin))
+    assert unknown.status_code == 422
+    assert "pending, sent or failed, not 'bounced'" in unknown.json()["problems"]["state"]
+    assert (
+        await client.get(f"{API}?page={10**30}", headers=await bearer(admin))
+    ).status_code == 400
     only_failed = await client.get(f"{API}?state=failed", headers=await bearer(admin))
     assert [r["id"] for r in only_failed.json()] == [str(failed["id"])]
     for role in ("lead_assessor", "dept_lead", "assessor", "publisher"):
