@@ -51,9 +51,17 @@ class Award(Struct):
     rules: AwardRules = AwardRules()
 
 
+class ReviewSample(Struct):
+    mandatory: bool = True
+    below_score: int | None = None
+    share_of_rest_percent: Annotated[int, msgspec.Meta(ge=0, le=100)] = 25
+
+
 class CertificateTerms(Struct):
     validity_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 36
     review_months: Annotated[int, msgspec.Meta(ge=1, le=120)] = 12
+    review_grace_days: Annotated[int, msgspec.Meta(ge=0, le=366)] = 30
+    review_sample: ReviewSample = ReviewSample()
 
 
 class Element(Struct):

@@ -54,6 +54,13 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
     "CertificateTerms": {
         "validity_months": "How many months a certificate lasts (default 36).",
         "review_months": "Months between reviews (default 12).",
+        "review_grace_days": "Days a review may be late before the certificate is suspended (default 30).",
+        "review_sample": "Which elements a surveillance review samples.",
+    },
+    "ReviewSample": {
+        "mandatory": "Every mandatory element (default true).",
+        "below_score": "Every element moderated below this scale value in the certifying assessment.",
+        "share_of_rest_percent": "This share of the other elements, rounded up, drawn at random (default 25).",
     },
     "Theme": {
         "code": "Such as LEAD; unique across the whole file.",

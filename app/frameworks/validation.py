@@ -227,6 +227,7 @@ def _cross_checks(doc: Document, words: _Words) -> Found:
     yield from _check_codes(doc, words)
     yield from _check_scale(doc)
     yield from _check_awards(doc, words)
+    yield from _check_review_sample(doc, words)
 
 
 def _items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -360,3 +361,16 @@ def _check_awards(doc: Document, words: _Words) -> Found:
                     doc.place(at),
                     words.about(at, f"is {score}, which is not a value on the scale ({on_scale})"),
                 )
+
+
+def _check_review_sample(doc: Document, words: _Words) -> Found:
+    """certificate.review_sample.below_score is a value on the scale, as award scores are."""
+    values = _scale_values(doc.data)
+    at: Path = ("certificate", "review_sample", "below_score")
+    score = words.lookup(at)
+    if values is not None and _is_int(score) and score not in values:
+        on_scale = ", ".join(str(v) for v in values)
+        yield (
+            doc.place(at),
+            words.about(at, f"is {score}, which is not a value on the scale ({on_scale})"),
+        )

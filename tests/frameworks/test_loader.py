@@ -342,3 +342,48 @@ def test_checked_in_schema_works_on_its_own_for_editors() -> None:
     assert list(validator.iter_errors(data)) == []
     data["themes"][0]["criteria"][0]["elements"][0]["weigth"] = 2
     assert [e.validator for e in validator.iter_errors(data)] == ["additionalProperties"]
+
+
+CYCLE_KEYS = """
+certificate:
+  validity_months: 36
+  review_months: 12
+  review_grace_days: 45
+  review_sample:
+    mandatory: true
+    below_score: 2
+    share_of_rest_percent: 50
+"""
+
+
+def test_certificate_cycle_keys_load_with_defaults_when_left_out() -> None:
+    from app.frameworks.loader import read_framework
+    from tests.assessments.support import SMALL_FRAMEWORK
+
+    plain = read_framework(SMALL_FRAMEWORK.encode(), "small.yaml").framework.certificate
+    assert (plain.review_grace_days, plain.review_sample.share_of_rest_percent) == (30, 25)
+    assert plain.review_sample.mandatory is True and plain.review_sample.below_score is None
+    given = read_framework((SMALL_FRAMEWORK + CYCLE_KEYS).encode(), "small.yaml")
+    terms = given.framework.certificate
+    assert terms.review_grace_days == 45
+    assert terms.review_sample.below_score == 2
+    assert terms.review_sample.share_of_rest_percent == 50
+
+
+def test_certificate_cycle_keys_are_checked() -> None:
+    from app.frameworks.loader import read_framework
+    from tests.assessments.support import SMALL_FRAMEWORK
+
+    bad = (
+        CYCLE_KEYS.replace("below_score: 2", "below_score: 7")
+        .replace("share_of_rest_percent: 50", "share_of_rest_percent: 120")
+        .replace("review_grace_days: 45", "review_grace_days: -1")
+        .replace("mandatory: true", "mandatory: true\n    everything: yes")
+    )
+    with pytest.raises(FrameworkInvalid) as caught:
+        read_framework((SMALL_FRAMEWORK + bad).encode(), "small.yaml")
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "which is not a value on the scale (0, 1, 2)" in text
+    assert "share_of_rest_percent" in text
+    assert "review_grace_days" in text
+    assert "everything" in text
