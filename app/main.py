@@ -85,7 +85,7 @@ from app.web.request_gate import MAX_BODY_BYTES, RequestGateMiddleware
 from app.web.request_text import RefuseNulMiddleware
 from app.web.security_headers import security_headers
 from app.workbooks.api import WorkbooksController
-from app.workbooks.pages import WorkbookPages
+from app.workbooks.pages import ModerationWorkbookPages, WorkbookPages
 
 API_PREFIX = "/api/"
 
@@ -131,6 +131,7 @@ ROUTE_HANDLERS: list[Any] = [
     AppealPages,
     WorkbooksController,
     WorkbookPages,
+    ModerationWorkbookPages,
 ]
 
 

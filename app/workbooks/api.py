@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 
 from app.accounts.auth import current_actor, require_user
 from app.openapi import error_responses
-from app.workbooks import service
+from app.workbooks import moderation, service
 from app.workbooks.reading import MAX_UPLOAD_BYTES
 
 # The form around the file, when the page's upload comes through here.
@@ -56,3 +56,28 @@ class WorkbooksController(Controller):
         since the download; nothing is stored unless it is all right."""
         data = await request.body()
         return await service.import_self_assessment(current_actor(request), assessment_id, data)
+
+    @get("/moderation.xlsx", media_type=service.XLSX)
+    async def moderation_workbook(
+        self, request: Request[Any, Any, Any], assessment_id: UUID
+    ) -> Response[bytes]:
+        """The moderation as a workbook (for whoever may read the moderation): a row per element
+        with the department's score and narrative, and the moderated score (a drop-down),
+        rationale, strength and area for improvement to type, and a hidden revision."""
+        name, data = await moderation.moderation_workbook(current_actor(request), assessment_id)
+        return xlsx(name, data)
+
+    @post(
+        "/moderation.xlsx",
+        status_code=200,
+        request_max_body_size=BODY_LIMIT,
+        responses=error_responses(403, 404, 409, 422),
+    )
+    async def import_moderation(
+        self, request: Request[Any, Any, Any], assessment_id: UUID
+    ) -> dict[str, list[str]]:
+        """Upload the moderation workbook (the assigned assessor, in review; the .xlsx as the
+        body): 200 {updated, unchanged}; 422 naming each bad cell as Sheet!A1; 409 naming each
+        element moderated since the download; nothing is stored unless it is all right."""
+        data = await request.body()
+        return await moderation.import_moderation(current_actor(request), assessment_id, data)

@@ -110,6 +110,8 @@ GET    /assessments/{id}/workbook.xlsx     in_review  | 401 200 404 200  200 404
 # No workbook in the body: the department's people get past access to the check of the file.
 POST   /assessments/{id}/workbook.xlsx     draft      | 401 403 404 404  404 404   422   422  404
 POST   /assessments/{id}/workbook.xlsx     returned   | 401 403 404 403  403 404   422   422  404
+GET    /assessments/{id}/moderation.xlsx   in_review  | 401 200 404 200  200 404   403   403  404
+POST   /assessments/{id}/moderation.xlsx   in_review  | 401 403 404 403  422 404   403   403  404
 
 POST   /assessments/{id}/assessors         submitted  | 401 403 404 200  404 404   403   403  404
 POST   /assessments/{id}/assessors         in_review  | 401 403 404 200  403 404   403   403  404
