@@ -57,7 +57,7 @@ async def _sheet(
     assessment = loaded.assessment
     version, framework = await frameworks.framework_for(assessment["framework_version"])
     organisation = (
-        await Organisation.select(Organisation.name)
+        await Organisation.select(Organisation.name, Organisation.slug)
         .where(Organisation.id == assessment["organisation"])
         .first()
     )
@@ -115,6 +115,7 @@ async def _sheet(
         "status": loaded.status,
         "status_label": status_label(loaded.status),
         "organisation": organisation["name"] if organisation else "",
+        "organisation_slug": organisation["slug"] if organisation else "",
         "framework": {
             "slug": version["slug"],
             "version": version["version"],

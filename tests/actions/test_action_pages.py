@@ -105,3 +105,31 @@ async def test_lead_assessor_reads_the_plan_without_changing_it(client: AsyncCli
     action = soup(await client.get(plan.find("tbody").find("a")["href"]))
     assert action.find("form", {"action": lambda a: a and a.startswith("/actions/")}) is None
     assert (await client.get("/organisations/dept-q/actions/new")).status_code == 403
+
+
+async def test_assigned_assessor_reaches_the_plan_from_the_moderation_page(
+    client: AsyncClient,
+) -> None:
+    fv = await small_framework()
+    org = await make_organisation(slug="dept-s", name="Department S")
+    reviewer = await make_user("assessor")
+    assessment = await make_assessment(org, "in_review", framework_version=fv, assessor=reviewer)
+    await web_sign_in(client, await make_user("dept_lead", org))
+    await post_form(
+        client,
+        "/organisations/dept-s/actions",
+        {
+            "title": "Answer letters in 10 days",
+            "due-day": "1",
+            "due-month": "1",
+            "due-year": "2099",
+        },
+    )
+    client.cookies.clear()
+    await web_sign_in(client, reviewer)
+    overview = soup(await client.get(f"/moderation/{assessment['id']}"))
+    link = overview.find("a", string="Department S's action plan")
+    assert link is not None
+    plan = soup(await client.get(link["href"]))
+    assert "Answer letters in 10 days" in text(plan)
+    assert plan.find("a", string="Create an action") is None
