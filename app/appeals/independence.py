@@ -28,3 +28,24 @@ async def after_appeal_blocker(user_id: UUID, assessment_id: UUID) -> str | None
         (Appeal.assessment == assessment_id) & (Appeal.decided_by == user_id)
     )
     return TOOK_PART_IN_APPEAL if decided or appealed else None
+
+
+async def after_appeal_part(user_id: UUID, assessment_ids: list[UUID]) -> set[UUID]:
+    """Of these assessments, those reopened by an upheld appeal whose new decision the user may
+    not make (after_appeal_blocker for many at once, for the queue: two queries in all)."""
+    if not assessment_ids:
+        return set()
+    appeals = await Appeal.select(Appeal.assessment, Appeal.decided_by, Appeal.outcome).where(
+        Appeal.assessment.is_in(assessment_ids) & Appeal.decided_by.is_not_null()
+    )
+    reopened = {a["assessment"] for a in appeals if a["outcome"] == "upheld"}
+    if not reopened:
+        return set()
+    decided = await Decision.select(Decision.assessment).where(
+        Decision.assessment.is_in(list(reopened)) & (Decision.lead_assessor == user_id)
+    )
+    return {d["assessment"] for d in decided} | {
+        a["assessment"]
+        for a in appeals
+        if a["decided_by"] == user_id and a["assessment"] in reopened
+    }

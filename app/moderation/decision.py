@@ -11,7 +11,7 @@ from uuid import UUID
 from app import db
 from app.accounts.actor import Actor
 from app.accounts.policy import is_lead_assessor
-from app.appeals.independence import after_appeal_blocker
+from app.appeals.independence import after_appeal_blocker, after_appeal_part
 from app.assessments.lifecycle import Action, check
 from app.assessments.results import to_stored
 from app.assessments.scoring import award_for, score
@@ -71,6 +71,7 @@ QUEUE_BLOCKERS = {
     "role": "Lead assessors decide",
     "tied": "You cannot decide: you work for it, or for an organisation above or below it",
     "took_part": "You cannot decide: you moderated it",
+    "appeal": "You cannot decide: you decided it before, or its upheld appeal",
 }
 
 
@@ -95,12 +96,15 @@ async def queue_blockers(actor: Actor, assessments: list[dict[str, Any]]) -> dic
             Moderation.assessment.is_in(ids) & (Moderation.moderated_by == actor.id)
         )
     }
+    after_appeal = await after_appeal_part(actor.id, ids)
     reasons = {}
     for a in assessments:
         if a["organisation_id"] in tied:
             reasons[a["id"]] = QUEUE_BLOCKERS["tied"]
         elif UUID(a["id"]) in took_part:
             reasons[a["id"]] = QUEUE_BLOCKERS["took_part"]
+        elif UUID(a["id"]) in after_appeal:
+            reasons[a["id"]] = QUEUE_BLOCKERS["appeal"]
     return reasons
 
 

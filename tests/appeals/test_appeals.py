@@ -84,7 +84,17 @@ async def test_lodge_then_uphold_revokes_and_reopens_for_an_independent_lead(
     for who in (w["decider"], judge):
         refused = await client.post(new_decision, json=confirm, headers=await bearer(who))
         assert refused.status_code == 403, refused.text
+    client.cookies.clear()
+    await web_sign_in(client, judge)
+    queue = soup(await client.get("/moderation/queue"))
+    assert "You cannot decide: you decided it before, or its upheld appeal" in text(queue)
+    client.cookies.clear()
     fresh = await make_user("lead_assessor")
+    await web_sign_in(client, fresh)
+    queue = soup(await client.get("/moderation/queue"))
+    assert "You cannot decide" not in text(queue)
+    assert queue.find("a", href=f"/moderation/{w['assessment']['id']}/decision") is not None
+    client.cookies.clear()
     decided = await client.post(new_decision, json=confirm, headers=await bearer(fresh))
     assert decided.status_code == 200, decided.text
     audit = {r["action"] for r in await AuditRecord.select(AuditRecord.action)}
