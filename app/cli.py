@@ -195,6 +195,52 @@ def frameworks_load(paths: tuple[Path, ...]) -> None:
         click.echo(line)
 
 
+@frameworks.command("export-oscal")
+@click.argument("slug")
+@click.argument("version")
+def frameworks_export_oscal(slug: str, version: str) -> None:
+    """Print a loaded framework version as an OSCAL catalog (JSON)."""
+    from app.frameworks.oscal import catalog_of_version
+
+    click.echo(run(catalog_of_version(slug, version)))
+
+
+@frameworks.command("import-oscal")
+@click.argument("catalog", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--slug", required=True, help="the new framework's slug")
+@click.option("--version", "version", required=True, help="the new framework's version")
+@click.option(
+    "--scale",
+    "terms",
+    required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="YAML with the framework's scale and awards (and optionally certificate)",
+)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def frameworks_import_oscal(
+    catalog: Path, slug: str, version: str, terms: Path, output: Path | None
+) -> None:
+    """Write a framework file from an OSCAL catalog (JSON), to PATH or standard output."""
+    from app.frameworks.oscal import CatalogInvalid, framework_file_from
+    from app.frameworks.problems import FrameworkInvalid
+
+    try:
+        text = framework_file_from(catalog, slug, version, terms)
+    except CatalogInvalid as exc:
+        for message in exc.problems:
+            click.echo(message, err=True)
+        sys.exit(1)
+    except FrameworkInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{output}: written from {catalog}")
+
+
 @frameworks.command("list")
 def frameworks_list() -> None:
     """Slug, version, title and content hash of every loaded version."""
