@@ -55,6 +55,7 @@ from app.audit.api import AuditController
 from app.audit.pages import AuditPages
 from app.certificates import api as certificates_api
 from app.certificates import pages as certificates_pages
+from app.certificates import verify_pages
 from app.errors import DomainError, TooBusy
 from app.evidence.api import EvidenceController
 from app.evidence.pages import EvidencePages
@@ -115,6 +116,7 @@ ROUTE_HANDLERS: list[Any] = [
     EvidenceController,
     EvidencePages,
     certificates_api.CertificatesController,
+    *verify_pages.ROUTES,
     *certificates_pages.ROUTES,
     reports_api.board_report_pdf,
     reports_pages.board_report_preview,

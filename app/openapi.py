@@ -15,6 +15,7 @@ from litestar.openapi.spec import (
     OpenAPIType,
     Operation,
     Reference,
+    RequestBody,
     Schema,
     SecurityScheme,
 )
@@ -92,6 +93,26 @@ def downloads(*media_types: str, or_json: bool = False) -> type[Operation]:
                     response.content = content
 
     return DownloadOperation
+
+
+def uploads(*media_types: str) -> type[Operation]:
+    """An `operation_class` for a route that reads a file as its body, in any of these media
+    types (multipart/form-data: the file in its `file` field)."""
+
+    @dataclass
+    class UploadOperation(Operation):
+        def __post_init__(self) -> None:
+            content = {}
+            for media_type in media_types:
+                schema = FILE
+                if media_type == "multipart/form-data":
+                    schema = Schema(
+                        type=OpenAPIType.OBJECT, properties={"file": FILE}, required=["file"]
+                    )
+                content[media_type] = OpenAPIMediaType(schema=schema)
+            self.request_body = RequestBody(content=content, required=True)
+
+    return UploadOperation
 
 
 def statuses_for(

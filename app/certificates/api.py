@@ -7,11 +7,12 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import JSONBody
 
 from app.accounts.auth import current_actor, require_user
-from app.certificates import register, service
-from app.openapi import downloads
+from app.certificates import checking, register, service
+from app.openapi import downloads, uploads
 
 PDF_SUFFIX = ".pdf"
 
@@ -20,9 +21,38 @@ class RevokeBody(msgspec.Struct):
     reason: str
 
 
+class CheckResult(msgspec.Struct):
+    genuine: bool  # signed with Charter's key, valid, covering the whole file
+    reason: str  # why (not) genuine, in words
+    certificate: dict[str, Any] | None  # which certificate, with its status today
+
+
 class CertificatesController(Controller):
     path = "/api/v1/certificates"
     tags = ["certificates"]
+
+    @post(
+        "/verify",
+        status_code=200,
+        operation_class=uploads("application/pdf", "multipart/form-data"),
+        summary="Is this PDF a genuine, unaltered Charter certificate?",
+        description=(
+            "Send a certificate PDF as the body (`Content-Type: application/pdf`) or as the "
+            "`file` field of a `multipart/form-data` form, 2 MB at most. Answers `{genuine, "
+            "reason, certificate}`: genuine when its signature is valid, made with Charter's "
+            "signing certificate (`/verify/signing-certificate.pem`) and covers the whole file; "
+            "`certificate` is then its public record with its status today. 422 naming `file` "
+            "when the body is empty or not a PDF. Anyone may ask, signed in or not."
+        ),
+    )
+    async def check(self, request: Request[Any, Any, Any]) -> CheckResult:
+        if request.content_type[0] == "multipart/form-data":
+            upload = (await request.form()).get("file")
+            data = await upload.read() if isinstance(upload, UploadFile) else b""
+        else:
+            data = await request.body()
+        result = await checking.check(request.app.state.settings, data)
+        return CheckResult(**result)
 
     @get(
         "/",

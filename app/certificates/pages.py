@@ -1,11 +1,10 @@
-"""HTML pages for certificates: the public verification page; for lead assessors and admins the
-register, each certificate's page with its history, and a lead assessor's revoke form."""
+"""HTML pages for certificates for lead assessors and admins: the register, each certificate's page
+with its history, and a lead assessor's revoke form (the public check is in verify_pages.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
@@ -21,21 +20,6 @@ DATES = ("issued_on", "expires_on", "revoked_on")
 def _view(certificate: dict[str, Any]) -> dict[str, Any]:
     """The public dict with its ISO dates as dates, for the templates' date filter."""
     return {k: dt.date.fromisoformat(v) if k in DATES and v else v for k, v in certificate.items()}
-
-
-@get("/verify", include_in_schema=False)
-async def verify_lookup(id: str | None = None) -> Template | Redirect:
-    """A form to type or paste a certificate id, as printed on the certificate."""
-    wanted = (id or "").strip()
-    if wanted:
-        return Redirect(f"/verify/{quote(wanted, safe='')}")
-    return Template(template_name="certificates/lookup.html", context={"errors": {}})
-
-
-@get("/verify/{certificate:str}", include_in_schema=False)
-async def verify(certificate: str) -> Template:
-    shown = await service.show(certificate)
-    return Template(template_name="certificates/verify.html", context={"certificate": _view(shown)})
 
 
 @get("/certificates", guards=[require_user], include_in_schema=False)
@@ -135,4 +119,4 @@ async def revoke(request: Request[Any, Any, Any], certificate: str) -> Template 
     return Redirect(f"/certificates/{revoked['id']}?done=revoked", status_code=303)
 
 
-ROUTES = [verify_lookup, verify, register_page, certificate_page, revoke_form, revoke]
+ROUTES = [register_page, certificate_page, revoke_form, revoke]

@@ -8,7 +8,7 @@ from app.accounts.roles import Role
 
 _PUBLIC = [
     {"href": "/league-tables", "text": "League tables"},
-    {"href": "/verify", "text": "Verify a certificate"},
+    {"href": "/verify", "text": "Check a certificate"},
 ]
 
 _DEPARTMENT = [

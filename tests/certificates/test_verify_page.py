@@ -68,13 +68,13 @@ async def test_revoked_certificate_page_gives_the_reason_but_not_who(client) -> 
     assert ".pdf" not in response.text
 
 
-async def test_unknown_certificate_page_is_not_found(client) -> None:
+async def test_unknown_certificate_page_is_not_found_and_offers_the_form(client) -> None:
     for ref in (uuid.uuid4(), "nonsense"):
         response = await client.get(f"/verify/{ref}")
         assert response.status_code == 404
-        assert (
-            BeautifulSoup(response.text, "html.parser").h1.get_text(strip=True) == "Page not found"
-        )
+        soup = BeautifulSoup(response.text, "html.parser")
+        assert soup.h1.get_text(strip=True) == "Check a certificate"
+        assert soup.select_one("#id-error") is not None
 
 
 async def test_lead_assessor_revokes_through_the_form(client) -> None:

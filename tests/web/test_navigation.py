@@ -55,7 +55,7 @@ async def test_a_missing_page_signed_out_shows_the_public_navigation(
 ) -> None:
     response = await client.get("/no-such-page")
     assert response.status_code == 404
-    assert nav(response) == ["League tables", "Verify a certificate"]
+    assert nav(response) == ["League tables", "Check a certificate"]
 
 
 async def test_an_admin_asking_for_the_evidence_library_chooses_an_organisation(
