@@ -18,6 +18,7 @@ from app.accounts.actor import Actor, SystemActor
 from app.accounts.roles import Role
 from app.accounts.tables import User
 from app.assessments import service as assessments
+from app.assessments import withdrawal
 from app.assessments.scoring import Answer
 from app.audit.service import record
 from app.certificates import service as certificates
@@ -35,6 +36,7 @@ from app.demo.story import (
     REVOKED,
     ROUNDS,
     STAFF,
+    WITHDRAW_REASON,
     Round,
 )
 from app.demo.summary import Summary
@@ -210,10 +212,13 @@ async def _play(cast: Cast, play: Play, settings: Settings) -> None:
         cast.writer_of(r.organisation, 2), r, play.index, play.start, settings
     )
     codes = play.codes
-    answering = codes[: r.answered] if r.ends == "draft" else codes
+    answering = codes[: r.answered] if r.ends in ("draft", "withdrawn") else codes
     for position, code in enumerate(answering):
         await _answer(cast, play, position, code)
     if r.ends == "draft":
+        return
+    if r.ends == "withdrawn":
+        await withdrawal.withdraw(lead, view.id, WITHDRAW_REASON)
         return
     await assessments.submit(lead, view.id)
     if r.ends == "submitted":

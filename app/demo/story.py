@@ -303,6 +303,8 @@ ROUNDS: tuple[Round, ...] = (
         "has actually changed for applicants in SKILLS.2.1 and CULTURE.3.4, with evidence.",
         returned_elements=("SKILLS.2.1", "CULTURE.3.4"),
     ),
+    # A first attempt, withdrawn so that a fresh one could begin (its draft below).
+    Round("southvale-mbc", "withdrawn", 20, 2.0, answered=4, span_days=3),
     Round(
         "eastmarsh-dc",
         "returned",
@@ -342,6 +344,11 @@ ROUNDS: tuple[Round, ...] = (
     Round("southvale-mbc", "draft", 1, 2.0, answered=8, span_days=5),
     # Its first complaints standard assessment, part answered: the demo contributor's work.
     Round("rural-services", "draft", 2, 2.5, framework=COMPLAINTS, answered=9, span_days=10),
+)
+
+WITHDRAW_REASON = (
+    "Started before the corporate leadership team had agreed who would own the assessment; "
+    "we will start again once the new customer service lead is in post."
 )
 
 AS_OF_MONTHS_AGO = 6  # the first league table's as-of date; the second is as of today
