@@ -4,6 +4,7 @@ subprocess on a free local port, sharing the test run's database."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -138,6 +140,29 @@ async def accessibility_problems(page: Page) -> str:
             violations.append({**violation, "nodes": nodes})
     results.response["violations"] = violations
     return results.generate_report() if results.violations_count else ""
+
+
+async def accessibility_problems_without_javascript(page: Page) -> str:
+    """The same check of a page opened with JavaScript off: axe-core cannot run there (Playwright's
+    evaluate never returns), so the page as that browser has it, its scripts removed, is checked
+    in a page of the same site with JavaScript on."""
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", await page.content(), flags=re.S | re.I)
+    parts = urlsplit(page.url)
+    browser = page.context.browser
+    assert browser is not None
+    context = await browser.new_context()
+    try:
+        checker = await context.new_page()
+        await checker.goto(f"{parts.scheme}://{parts.netloc}/healthz")
+        await checker.set_content(html)
+        return await accessibility_problems(checker)
+    finally:
+        await context.close()
+
+
+async def assert_accessible_without_javascript(page: Page) -> None:
+    problems = await accessibility_problems_without_javascript(page)
+    assert not problems, f"{page.url} (without JavaScript)\n{problems}"
 
 
 async def assert_accessible(page: Page) -> None:
