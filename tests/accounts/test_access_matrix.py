@@ -86,6 +86,8 @@ GET    /actions/{id}                       in_review  | 401 200 404 200  200 404
 PATCH  /actions/{id}                       in_review  | 401 403 404 403  403 404   200   200  404
 
 GET    /frameworks                         -          | 401 200 200 200  200 200   200   200  200
+# No file in the body: an administrator gets past access to the check of the file.
+POST   /frameworks                         -          | 401 422 403 403  403 403   403   403  403
 GET    /frameworks/schema.json             -          | 200 200 200 200  200 200   200   200  200
 GET    /frameworks/{slug}/{version}        -          | 401 200 200 200  200 200   200   200  200
 
