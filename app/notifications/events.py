@@ -1,11 +1,9 @@
 """The kinds of email Charter sends (contract.md, Notifications): pure data, no I/O.
 
 An event is a change that puts something in someone's hands; a reminder is found by the daily
-pass. Appeals (lodged, decided) and overdue actions belong to features not built yet (issue
-25): their kinds are named here so that the admin pages, the Notify templates and the
-preferences know them; each is written by a call in its own service (outbox.write, as
-assessment_submitted does) or a pass in reminders.PASSES when that feature exists, with its
-template in templates/notifications/email/{event}.txt and its page in PAGES.
+pass. Each is written by a call in its own service (outbox.write, as assessment_submitted does)
+or a pass in reminders.PASSES, with its template in templates/notifications/email/{event}.txt
+and its page in PAGES.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ class Event(StrEnum):
     CERTIFICATE_EXPIRING = "certificate_expiring"  # the organisation's leads, 60 days before
     REVIEW_DUE_60 = "review_due_60"  # the organisation's leads, by the certificate's review date
     REVIEW_DUE_14 = "review_due_14"  # (issue 25's surveillance reviews will say one took place)
-    ACTION_OVERDUE = "action_overdue"  # the organisation's leads (issue 25: actions)
+    ACTION_OVERDUE = "action_overdue"  # the organisation's leads, the day after it was due
 
 
 REMINDERS = frozenset(
@@ -76,6 +74,7 @@ PAGES = {
     Event.CERTIFICATE_EXPIRING: "/verify/{certificate_id}",
     Event.REVIEW_DUE_60: "/verify/{certificate_id}",
     Event.REVIEW_DUE_14: "/verify/{certificate_id}",
+    Event.ACTION_OVERDUE: "/actions/{action_id}",
 }
 
 

@@ -4,9 +4,9 @@ often (a unique key per occasion and person). The server runs it in the backgrou
 `charter notifications send` runs it too.
 
 Reviews are read from each certificate's review date until surveillance reviews exist (issue
-25), which will also say when one has taken place; overdue actions come with issue 25 too: each
-is one more function of the shape of `certificates_expiring`, added to PASSES, with its Event,
-its template and its key ("action_overdue:{action}:{user}").
+25), which will also say when one has taken place. An action is overdue once its due date has
+passed while it is open or in progress; its occasion is the action with that due date, so moving
+the date on and missing it again reminds once more.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from piccolo.columns.combination import WhereRaw
 from app import db
 from app.accounts.roles import Role
 from app.accounts.tables import User
+from app.actions.tables import PlanAction
 from app.certificates.service import NOT_SUPERSEDED
 from app.certificates.tables import Certificate
 from app.notifications import outbox
@@ -145,10 +146,46 @@ async def reviews_due_in_14_days(today: dt.date, now: dt.datetime) -> list[Notif
     )
 
 
+def _keyed(occasion: str) -> Callable[[dict[str, Any]], str]:
+    return lambda person: f"{occasion}:{person['id']}"
+
+
+async def actions_overdue(today: dt.date, now: dt.datetime) -> list[Notification]:
+    """Each action still open or in progress whose due date has passed."""
+    actions = await PlanAction.select(
+        PlanAction.id,
+        PlanAction.organisation,
+        PlanAction.organisation.name.as_alias("organisation_name"),
+        PlanAction.title,
+        PlanAction.due_on,
+        PlanAction.element_code,
+    ).where(PlanAction.status.is_in(["open", "in_progress"]) & (PlanAction.due_on < today))
+    people = await _wanting_reminders({a["organisation"] for a in actions})
+    rows: list[Notification] = []
+    for action in actions:
+        context = {
+            "action_id": str(action["id"]),
+            "organisation": action["organisation_name"],
+            "title": action["title"],
+            "due_on": action["due_on"].isoformat(),
+            "element": action["element_code"] or "",
+        }
+        occasion = f"{Event.ACTION_OVERDUE.value}:{action['id']}:{action['due_on'].isoformat()}"
+        rows += outbox.rows_for(
+            Event.ACTION_OVERDUE,
+            people.get(action["organisation"], []),
+            context,
+            now,
+            key=_keyed(occasion),
+        )
+    return rows
+
+
 PASSES: list[Callable[[dt.date, dt.datetime], Awaitable[list[Notification]]]] = [
     certificates_expiring,
     reviews_due_in_60_days,
     reviews_due_in_14_days,
+    actions_overdue,
 ]
 
 

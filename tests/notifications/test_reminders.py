@@ -15,7 +15,7 @@ from app.notifications.tables import Notification, ReminderChoice
 from app.settings import Settings
 from tests.certificates.support import issued_certificate
 from tests.command import charter
-from tests.factories import make_user
+from tests.factories import bearer, make_organisation, make_user
 from tests.notifications.support import outbox, smtp_server, smtp_settings
 
 
@@ -97,3 +97,65 @@ async def test_a_revoked_certificate_reminds_nobody() -> None:
     expires = dt.date.fromisoformat(certificate["expires_on"])
     assert await reminders.run(today=expires - dt.timedelta(days=30)) == 0
     assert await Notification.count() == 0
+
+
+async def test_an_overdue_action_reminds_the_leads_once_each_time_its_due_date_is_missed(
+    client, settings: Settings
+) -> None:
+    org = await make_organisation(slug="dept-late", name="Department of Late Things")
+    lead = await make_user("dept_lead", org)
+    contributor = await make_user("dept_contributor", org)
+    await make_user("dept_lead", org, active=False)
+    due = dt.date(2026, 3, 31)
+    made = await client.post(
+        "/api/v1/organisations/dept-late/actions",
+        json={"title": "Publish complaint times", "due_on": due.isoformat()},
+        headers=await bearer(contributor),
+    )
+    assert made.status_code == 201, made.text
+    action = made.json()
+    done = await client.post(
+        "/api/v1/organisations/dept-late/actions",
+        json={"title": "Already finished", "due_on": due.isoformat()},
+        headers=await bearer(lead),
+    )
+    finished = await client.patch(
+        f"/api/v1/actions/{done.json()['id']}",
+        json={"status": "done", "progress_note": "Done early"},
+        headers=await bearer(lead),
+    )
+    assert finished.status_code == 200, finished.text
+
+    for day, written in [
+        (due, 0),
+        (due + dt.timedelta(days=1), 1),
+        (due + dt.timedelta(days=9), 0),
+    ]:
+        assert await reminders.run(today=day) == written, day
+    rows = await outbox()
+    assert events(rows, "action_overdue") == [lead["email"]]  # leads only, active only
+    assert (
+        rows[0]["subject"] == "Action overdue: Publish complaint times (Department of Late Things)"
+    )
+
+    # A new due date that is missed again is a new occasion: one more reminder.
+    moved = await client.patch(
+        f"/api/v1/actions/{action['id']}",
+        json={"due_on": (due + dt.timedelta(days=30)).isoformat()},
+        headers=await bearer(lead),
+    )
+    assert moved.status_code == 200, moved.text
+    assert await reminders.run(today=due + dt.timedelta(days=30)) == 0
+    assert await reminders.run(today=due + dt.timedelta(days=31)) == 1
+    assert await reminders.run(today=due + dt.timedelta(days=31)) == 0
+
+    with smtp_server() as (inbox, port):
+        sent = await send_due(smtp_settings(settings, f"smtp://127.0.0.1:{port}"))
+    assert sent.sent == 2
+    text = inbox.received[0].text
+    assert "was due on 31 March 2026" in text
+    link = f"{settings.base_url}/actions/{action['id']}"
+    assert link in text
+    page = await client.get(link.removeprefix(settings.base_url), headers=await bearer(lead))
+    assert page.status_code == 200
+    assert "Publish complaint times" in page.text
