@@ -253,7 +253,7 @@ async def test_page_link_and_upload_form_with_csrf(client: AsyncClient) -> None:
         follow_redirects=True,
     )
     assert done.status_code == 200
-    assert "1 elements updated, 2 unchanged" in text(soup(done))
+    assert "1 element updated, 2 unchanged" in text(soup(done))
     no_token = await client.post(f"/assessments/{aid}/workbook", files={"file": ("a.xlsx", good)})
     assert no_token.status_code == 403
 
