@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from tests.league_tables.support import SLUG, at, concluded, small_framework
 pytestmark = pytest.mark.browser
 
 TITLE = "Customer service league table, spring 2026"
+SCREENSHOTS = os.environ.get("CHARTER_SCREENSHOTS")  # a folder for the verify page's screenshots
 
 
 async def two_organisations() -> dict[str, str]:
@@ -128,7 +130,7 @@ async def test_publisher_publishes_a_table_and_downloads_it(
 
 
 async def test_public_finds_a_table_from_the_home_page_and_checks_a_certificate(
-    browser: Browser, live_server: str
+    browser: Browser, live_server: str, tmp_path: Path
 ) -> None:
     held = await two_organisations()
     publisher = await make_user("publisher")
@@ -171,4 +173,33 @@ async def test_public_finds_a_table_from_the_home_page_and_checks_a_certificate(
         await expect(page.get_by_role("heading", level=1)).to_have_text("This certificate is valid")
         await expect(page.locator(".govuk-summary-list")).to_contain_text("Top Office")
         await check(page)
+        saved = await download(page, "Download the signed certificate (PDF)", tmp_path)
+
+        # A mistyped number: the form again, with an error naming it.
+        await page.get_by_role("link", name="Check a certificate").first.click()
+        await page.get_by_role("textbox").first.fill(held["certificate"][:-1] + "z")
+        await page.get_by_role("button", name="Check certificate number").click()
+        await expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "not a certificate number"
+        )
+        await check(page)
+
+        # The PDF as downloaded, uploaded to be checked against Charter's signing key.
+        (tmp_path / "upload.pdf").write_bytes(saved)
+        await page.get_by_label("Or upload the certificate PDF").set_input_files(
+            tmp_path / "upload.pdf"
+        )
+        await page.get_by_role("button", name="Check the PDF").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(
+            "This is a genuine Charter certificate"
+        )
+        await expect(page.locator(".govuk-summary-list")).to_contain_text(held["certificate"])
+        await check(page)
+        if javascript and SCREENSHOTS:
+            await page.get_by_role("link", name="Check another certificate").click()
+            for width in (1280, 375):
+                await page.set_viewport_size({"width": width, "height": 900})
+                await page.screenshot(path=f"{SCREENSHOTS}/verify-{width}.png", full_page=True)
+                scroll = await page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, (width, scroll)
         await context.close()
