@@ -138,6 +138,8 @@ GET    /certificates?status=valid          concluded  | 401 200 403 200  403 403
 GET    /certificates/{id}                  concluded  | 200 200 200 200  200 200   200   200  200
 GET    /certificates/{id}.pdf              concluded  | 200 200 200 200  200 200   200   200  200
 POST   /certificates/{id}/revoke           concluded  | 401 403 403 200  403 403   403   403  403
+# Anyone may check a certificate PDF, signed out too; with no file in the body each is told so.
+POST   /certificates/verify                -          | 422 422 422 422  422 422   422   422  422
 
 POST   /league-tables                      concluded  | 401 403 201 403  403 403   403   403  403
 GET    /league-tables                      -          | 200 200 200 200  200 200   200   200  200
