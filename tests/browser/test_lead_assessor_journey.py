@@ -129,4 +129,18 @@ async def test_lead_assessor_assigns_decides_and_revokes_by_clicking(
     # On a phone the queue's tables scroll inside their own boxes; the page never widens.
     await page.set_viewport_size({"width": 375, "height": 800})
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+    await page.set_viewport_size({"width": 1280, "height": 800})
+
+    # Calibration: how far the department's scores sat from the moderated ones, by framework.
+    await page.get_by_role("link", name="Calibration", exact=True).click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Calibration")
+    await checked(page)
+    await page.locator("main a[href^='/calibration/']").first.click()
+    await expect(page.locator("main")).to_contain_text("Agency for Journeys")
+    await checked(page)
+    await page.get_by_role("link", name="Agency for Journeys").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Calibration: Agency for Journeys"
+    )
+    await checked(page)
     await context.close()

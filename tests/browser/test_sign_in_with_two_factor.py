@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,14 +17,21 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.accounts.oidc.provider import CLIENT_ID, CLIENT_SECRET, running_provider
 from tests.accounts.two_factor_support import code, fresh_step
-from tests.browser.conftest import CHROMIUM, ROOT, _free_port, assert_accessible, new_context
+from tests.browser.conftest import (
+    CHROMIUM,
+    ROOT,
+    TEMPLATE_LOG,
+    _free_port,
+    assert_accessible,
+    new_context,
+)
 from tests.factories import PASSWORD, make_organisation, make_user
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def sso_server() -> Iterator[str]:
+def sso_server(run_dir: Path) -> Iterator[str]:
     """Charter as deployed with its defaults for two-factor, and single sign-on configured."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed")
@@ -35,6 +43,7 @@ def sso_server() -> Iterator[str]:
             "CHARTER_BASE_URL": url,
             "CHARTER_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",
             "CHARTER_2FA_ROLES": "admin,lead_assessor,assessor",
+            "CHARTER_TEMPLATE_LOG": str(run_dir / TEMPLATE_LOG),  # its pages count as visited
             "CHARTER_OIDC_ISSUER": issuer,
             "CHARTER_OIDC_CLIENT_ID": CLIENT_ID,
             "CHARTER_OIDC_CLIENT_SECRET": CLIENT_SECRET,
