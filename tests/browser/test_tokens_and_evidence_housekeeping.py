@@ -37,7 +37,9 @@ async def test_a_lead_creates_an_api_token_and_deletes_unused_evidence(
     await expect(page.locator("main")).to_contain_text("Nightly export")
 
     await click(page, page.get_by_role("link", name="Evidence", exact=True), "vidence")
-    await click(page, page.get_by_role("link", name="Draft poster, never used", exact=True), "Draft poster")
+    await click(
+        page, page.get_by_role("link", name="Draft poster, never used", exact=True), "Draft poster"
+    )
     await click(page, page.get_by_role("button", name="Delete"), "Are you sure")
     await page.get_by_role("button", name="Yes, delete it").click()
     await expect(page.locator("main")).not_to_contain_text("Draft poster, never used")
