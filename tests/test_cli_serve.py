@@ -8,13 +8,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.app_process import stop, wait_until_healthy
 from tests.certificates.support import pdf_text
 from tests.scratch_databases import new_database, run_kind
 
@@ -60,22 +60,13 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, list[str]]]
             if line.startswith("Charter is serving on"):
                 break
         address = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{address}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "\n".join(printed)
-            time.sleep(0.2)
+        try:
+            wait_until_healthy(process, address, seconds=60)
+        except RuntimeError:
+            raise AssertionError("\n".join(printed)) from None
         yield address, printed
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def test_serve_on_another_port_writes_its_own_address(served: tuple[str, list[str]]) -> None:

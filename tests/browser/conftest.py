@@ -6,18 +6,17 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests.app_process import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -68,24 +67,8 @@ def live_server(run_dir: Path) -> Iterator[str]:
         "CHARTER_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",
         "CHARTER_TEMPLATE_LOG": str(run_dir / TEMPLATE_LOG),
     }
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not start on {url}")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with serving(command, url, env, ROOT):
+        yield url
 
 
 @pytest.fixture(scope="session")

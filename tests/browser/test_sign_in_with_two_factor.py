@@ -5,18 +5,16 @@ provider, refused and accepted. axe-core on every page passed."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.accounts.oidc.provider import CLIENT_ID, CLIENT_SECRET, running_provider
 from tests.accounts.two_factor_support import code, fresh_step
+from tests.app_process import serving
 from tests.browser.conftest import (
     CHROMIUM,
     ROOT,
@@ -50,25 +48,8 @@ def sso_server(run_dir: Path) -> Iterator[str]:
         }
         command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start on {url}")
-                time.sleep(0.1)
+        with serving(command, url, env, ROOT):
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 async def sign_in_with_password(page: Page, email: str) -> None:
