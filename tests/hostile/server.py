@@ -11,11 +11,15 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.scratch_databases import new_database
 
 REPO = Path(__file__).resolve().parents[2]
 START_SECONDS = 30
@@ -136,3 +140,16 @@ class Server:
     def log(self) -> str:
         path = self.home / "server.log"
         return path.read_text(errors="replace")[-5000:] if path.exists() else ""
+
+
+@asynccontextmanager
+async def server_on_new_database(folder: Path, kind: str) -> AsyncIterator[Server]:
+    """A Server (not yet started) over a new, empty database of `kind` and its own var folder
+    in `folder`; killed afterwards if a test started it."""
+    async with new_database(folder, kind) as url:
+        server = Server(database_url=url, home=folder / "var")
+        server.home.mkdir()
+        try:
+            yield server
+        finally:
+            server.kill()

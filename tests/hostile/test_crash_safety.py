@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from tests.evidence import samples
-from tests.hostile.server import Server
-from tests.scratch_databases import new_database
+from tests.hostile.server import Server, server_on_new_database
 
 SCENARIO_SECONDS = 60
 WORKERS = 12  # concurrent clients, each saving its own element over and over
@@ -27,13 +26,8 @@ BOUNDARY = "charter-fault-test-boundary"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def server(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Server]:
-    async with new_database(tmp_path, request.param) as url:
-        server = Server(database_url=url, home=tmp_path / "var")
-        server.home.mkdir()
-        try:
-            yield server
-        finally:
-            server.kill()
+    async with server_on_new_database(tmp_path, request.param) as server:
+        yield server
 
 
 def api(server: Server, token: str) -> httpx.AsyncClient:

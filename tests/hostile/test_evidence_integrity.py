@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from tests.evidence import samples
-from tests.hostile.server import REPO, Server
-from tests.scratch_databases import new_database, run_kind
+from tests.hostile.server import REPO, Server, server_on_new_database
+from tests.scratch_databases import run_kind
 
 CHUNK = 1024 * 1024  # the server reads and sends a stored file in chunks of this size
 SIZE = 3 * CHUNK + 1234
@@ -25,13 +25,8 @@ SIZE = 3 * CHUNK + 1234
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    async with new_database(tmp_path, run_kind()) as url:
-        server = Server(database_url=url, home=tmp_path / "var")
-        server.home.mkdir()
-        try:
-            yield server
-        finally:
-            server.kill()
+    async with server_on_new_database(tmp_path, run_kind()) as server:
+        yield server
 
 
 def _document(n: int) -> bytes:

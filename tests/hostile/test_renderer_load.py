@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.hostile.server import Server
-from tests.scratch_databases import new_database, run_kind
+from tests.hostile.server import Server, server_on_new_database
+from tests.scratch_databases import run_kind
 
 PARALLEL = 24
 SLOWER_THAN_IDLE = 20  # times the idle floor a certificate download may take under load
@@ -27,13 +27,8 @@ GRACE_SECONDS = 0.5  # plus this, for scheduling on a busy two-core machine
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    async with new_database(tmp_path, run_kind()) as url:
-        server = Server(database_url=url, home=tmp_path / "var")
-        server.home.mkdir()
-        try:
-            yield server
-        finally:
-            server.kill()
+    async with server_on_new_database(tmp_path, run_kind()) as server:
+        yield server
 
 
 def client(server: Server, token: str | None = None) -> httpx.AsyncClient:

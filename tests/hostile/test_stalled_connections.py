@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.hostile.server import Server
-from tests.scratch_databases import new_database
+from tests.hostile.server import Server, server_on_new_database
 
 HEADER_TIMEOUT = 1.0
 BODY_TIMEOUT = 1.0
@@ -24,21 +23,16 @@ SLACK = 1.5  # the loop's timer and a busy machine
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    async with new_database(tmp_path, "sqlite") as url:
-        server = Server(database_url=url, home=tmp_path / "var")
-        server.home.mkdir()
+    async with server_on_new_database(tmp_path, "sqlite") as server:
         (tmp_path / "no-frameworks").mkdir()
         server.extra_env = {"CHARTER_FRAMEWORKS_DIR": str(tmp_path / "no-frameworks")}
         server.serve_options = (
             *("--header-timeout", str(HEADER_TIMEOUT), "--body-timeout", str(BODY_TIMEOUT)),
             *("--max-connections", str(MAX_CONNECTIONS)),
         )
-        try:
-            server.seed()
-            await server.start()
-            yield server
-        finally:
-            server.kill()
+        server.seed()
+        await server.start()
+        yield server
 
 
 async def seconds_until_closed(

@@ -17,8 +17,7 @@ import httpx
 import pytest
 
 from tests.factories import PASSWORD
-from tests.hostile.server import Server
-from tests.scratch_databases import new_database
+from tests.hostile.server import Server, server_on_new_database
 
 LARGE = 120 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -28,15 +27,10 @@ ALLOWED_GROWTH_MIB = 40
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    async with new_database(tmp_path, "sqlite") as url:
-        server = Server(database_url=url, home=tmp_path / "var")
-        server.home.mkdir()
+    async with server_on_new_database(tmp_path, "sqlite") as server:
         (server.home / "tmp").mkdir()
         server.extra_env = {"TMPDIR": str(server.home / "tmp")}
-        try:
-            yield server
-        finally:
-            server.kill()
+        yield server
 
 
 async def post_large(
